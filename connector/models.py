@@ -1,0 +1,308 @@
+"""What the connector keeps: its settings, the shipping and payment mappings, the links
+between shop and FLOWii records, the runs with their logs, and the per-stream bookmarks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .secrets import EncryptedTextField
+
+DEFAULT_FLOWII_URL = "https://api.flowii.com"
+DEFAULT_ORDER_STATUSES = ["processing", "completed"]
+
+
+def default_order_statuses():
+    return list(DEFAULT_ORDER_STATUSES)
+
+
+class Settings(models.Model):
+    """The one settings record: connections, schedule and the FLOWii choices."""
+
+    class Schedule(models.TextChoices):
+        OFF = "off", _("Off")
+        INTERVAL = "interval", _("Every N minutes")
+        DAILY = "daily", _("Once a day")
+
+    class PricesWithVat(models.TextChoices):
+        FROM_SHOP = "shop", _("As the shop's tax setting says")
+        YES = "yes", _("Yes, prices are entered with VAT")
+        NO = "no", _("No, prices are entered without VAT")
+
+    flowii_url = models.URLField(_("FLOWii API address"), default=DEFAULT_FLOWII_URL)
+    flowii_email = models.EmailField(_("FLOWii login e-mail"), blank=True)
+    flowii_password = EncryptedTextField(_("FLOWii password"), blank=True)
+    flowii_api_key = EncryptedTextField(_("FLOWii API key"), blank=True)
+    shop_url = models.URLField(_("Shop address"), blank=True)
+    shop_consumer_key = EncryptedTextField(_("WooCommerce consumer key"), blank=True)
+    shop_consumer_secret = EncryptedTextField(_("WooCommerce consumer secret"), blank=True)
+
+    schedule = models.CharField(
+        _("Schedule"), max_length=10, choices=Schedule.choices, default=Schedule.OFF
+    )
+    schedule_minutes = models.PositiveIntegerField(_("Every how many minutes"), default=60)
+    schedule_time = models.TimeField(_("Daily at"), null=True, blank=True)
+
+    supplier_company_id = models.IntegerField(_("Supplier company"), null=True, blank=True)
+    customer_type_id = models.IntegerField(_("Customer type"), null=True, blank=True)
+    non_stock_unit_id = models.IntegerField(_("Unit for non-stock items"), null=True, blank=True)
+    non_stock_category_ids = models.JSONField(_("Non-stock categories"), default=list, blank=True)
+    shipping_category_ids = models.JSONField(_("Shipping categories"), default=list, blank=True)
+
+    order_statuses = models.JSONField(
+        _("Order statuses to export"), default=default_order_statuses, blank=True
+    )
+    new_orders_from = models.DateTimeField(_("New orders from"), null=True, blank=True)
+    prices_with_vat = models.CharField(
+        _("Shop prices entered with VAT"),
+        max_length=5,
+        choices=PricesWithVat.choices,
+        default=PricesWithVat.FROM_SHOP,
+    )
+
+    order_ico_key = models.CharField(
+        _("Order meta key of IČO"), max_length=100, default="_billing_ico"
+    )
+    order_dic_key = models.CharField(
+        _("Order meta key of DIČ"), max_length=100, default="_billing_dic"
+    )
+    order_ic_dph_key = models.CharField(
+        _("Order meta key of IČ DPH"), max_length=100, default="_billing_ic_dph"
+    )
+    customer_ico_key = models.CharField(
+        _("Customer meta key of IČO"), max_length=100, default="billing_ico"
+    )
+    customer_dic_key = models.CharField(
+        _("Customer meta key of DIČ"), max_length=100, default="billing_dic"
+    )
+    customer_ic_dph_key = models.CharField(
+        _("Customer meta key of IČ DPH"), max_length=100, default="billing_ic_dph"
+    )
+
+    log_retention_days = models.PositiveIntegerField(_("Keep logs for (days)"), default=90)
+    order_export_concurrency = models.PositiveSmallIntegerField(
+        _("Orders exported at once"), default=4
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("settings")
+        verbose_name_plural = _("settings")
+        permissions = [("run_sync", _("Can start a synchronisation"))]
+
+    def __str__(self):
+        return str(_("Connector settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        if self.new_orders_from is None and self.is_configured:
+            # Orders count as "new" from the moment the connector was first configured.
+            self.new_orders_from = timezone.now()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> Settings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(
+            self.flowii_email
+            and self.flowii_password
+            and self.flowii_api_key
+            and self.shop_url
+            and self.shop_consumer_key
+            and self.shop_consumer_secret
+        )
+
+
+class ShippingMapping(models.Model):
+    """A shipping method of the shop (zone + method instance) and its FLOWii shipping item."""
+
+    zone_id = models.IntegerField(_("zone id"))
+    zone_name = models.CharField(_("zone"), max_length=200, blank=True)
+    method_id = models.CharField(_("method"), max_length=100)
+    instance_id = models.CharField(_("instance"), max_length=20)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("enabled in the shop"), default=True)
+    flowii_product_id = models.IntegerField(_("FLOWii shipping item"), null=True, blank=True)
+    flowii_product_name = models.CharField(max_length=200, blank=True)
+    flowii_unit_id = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipping mapping")
+        verbose_name_plural = _("shipping")
+        constraints = [
+            models.UniqueConstraint(fields=["method_id", "instance_id"], name="unique_shipping")
+        ]
+        ordering = ["zone_id", "instance_id"]
+
+    def __str__(self):
+        return f"{self.zone_name}: {self.title} ({self.method_id}:{self.instance_id})"
+
+    @property
+    def key(self) -> str:
+        return f"{self.method_id}:{self.instance_id}"
+
+
+class PaymentMapping(models.Model):
+    """A payment gateway of the shop and its FLOWii payment type."""
+
+    gateway_id = models.CharField(_("gateway"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("enabled in the shop"), default=True)
+    flowii_payment_type_id = models.IntegerField(_("FLOWii payment type"), null=True, blank=True)
+    flowii_payment_type_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment mapping")
+        verbose_name_plural = _("payments")
+        ordering = ["gateway_id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.gateway_id})"
+
+
+class Link(models.Model):
+    """The binder: one shop record and the FLOWii record it is in step with."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("category")
+        PRODUCT = "product", _("product")
+        CUSTOMER = "customer", _("customer")
+        GUEST = "guest", _("guest buyer")
+        ORDER = "order", _("order")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Guests have no shop id; their key is the normalised billing e-mail (or name).
+    shop_id = models.CharField(_("shop id"), max_length=255)
+    flowii_id = models.BigIntegerField(_("FLOWii id"))
+    flowii_number = models.CharField(_("FLOWii number"), max_length=100, blank=True)
+    # The FLOWii unit of a linked product: order lines must name it.
+    flowii_unit_id = models.IntegerField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    shop_modified = models.DateTimeField(_("shop record modified"), null=True, blank=True)
+    # Write-back of the FLOWii order number to the shop still to do (orders only).
+    needs_write_back = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    synced_at = models.DateTimeField(_("last synced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "shop_id"], name="unique_shop_record"),
+        ]
+        indexes = [models.Index(fields=["kind", "flowii_id"])]
+        ordering = ["-synced_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.shop_id} ↔ {self.flowii_number or self.flowii_id}"
+
+
+class SyncRun(models.Model):
+    """One run of a stream (or of all of them): who started it, how it went, its counts."""
+
+    class Kind(models.TextChoices):
+        PRODUCTS = "products", _("Products and categories")
+        CUSTOMERS = "customers", _("Customers")
+        ORDERS = "orders", _("New orders")
+        HISTORIC_ORDERS = "historic-orders", _("Earlier orders")
+        ALL = "all", _("Everything")
+        RESEND = "resend", _("Send one order again")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("schedule")
+        BUTTON = "button", _("button")
+        COMMAND = "command", _("command line")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        PARTLY_FAILED = "partly_failed", _("partly failed")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
+    full = models.BooleanField(_("full"), default=False)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.RUNNING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    read = models.PositiveIntegerField(_("read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    progress_label = models.CharField(_("now"), max_length=200, blank=True)
+
+    COUNTS = ("read", "created", "updated", "unchanged", "skipped", "failed")
+
+    class Meta:
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["started_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def counts(self) -> dict:
+        return {name: getattr(self, name) for name in self.COUNTS}
+
+
+class SyncLog(models.Model):
+    """One line of a run's log: a record touched or failed on, or a note on the run."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("info")
+        WARNING = "warning", _("warning")
+        ERROR = "error", _("error")
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="logs", null=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=10, blank=True)
+    shop_id = models.CharField(_("shop id"), max_length=255, blank=True, db_index=True)
+    flowii_id = models.CharField(_("FLOWii id"), max_length=64, blank=True, db_index=True)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("logs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.message[:80]
+
+
+class Bookmark(models.Model):
+    """How far a stream has read: the newest modification time seen in its last good run."""
+
+    stream = models.CharField(max_length=50, unique=True)
+    value = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.stream}: {self.value}"
+
+
+class RunLock(models.Model):
+    """A lock row per stream; held by one run at a time across processes and machines.
+    A run that died leaves a lock that expires, and the next run may take it over."""
+
+    name = models.CharField(max_length=50, unique=True)
+    run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True)
+    holder = models.CharField(max_length=200, blank=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} held by {self.holder} until {self.expires_at}"

@@ -1,0 +1,146 @@
+"""What a stream is given while it runs: the settings, the two clients, and one place to
+count, log, report progress and remember the newest modification time it has seen."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+
+from ..models import Bookmark, SyncLog, SyncRun
+from . import locks
+
+logger = logging.getLogger("connector.sync")
+
+# How often progress and counts are written to the database (seconds); the admin's progress
+# bar reads them, and a run on 10,000 records must not write a row per record.
+FLUSH_EVERY = 1.0
+# Incremental reads start this much before the bookmark, so a record written in the same
+# second as the newest one seen, or with a clock a little behind, is not lost.
+BOOKMARK_OVERLAP = timedelta(minutes=2)
+
+
+class RunContext:
+    """One run's bookkeeping. Thread-safe: the orders stream exports with a few threads."""
+
+    def __init__(self, run: SyncRun, settings, woo=None, flowii=None, full: bool = False):
+        self.run = run
+        self.settings = settings
+        self.woo = woo
+        self.flowii = flowii
+        self.full = full
+        self._lock = threading.Lock()
+        self._counts = dict.fromkeys(SyncRun.COUNTS, 0)
+        self._pending_logs: list[SyncLog] = []
+        self._done = 0
+        self._total = 0
+        self._label = ""
+        self._last_flush = 0.0
+        self._seen: dict[str, datetime] = {}
+        self._failed_at: dict[str, datetime] = {}
+
+    # -- counts and progress ------------------------------------------------------
+    def count(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self._counts[name] += n
+        self._maybe_flush()
+
+    @property
+    def counts(self) -> dict:
+        with self._lock:
+            return dict(self._counts)
+
+    def progress(self, done: int | None = None, total: int | None = None, label=None, step=0):
+        with self._lock:
+            if total is not None:
+                self._total = total
+            if done is not None:
+                self._done = done
+            self._done += step
+            if label is not None:
+                self._label = str(label)[:200]
+        self._maybe_flush()
+
+    # -- log ----------------------------------------------------------------------
+    def log(self, level: str, message: str, *, kind: str = "", shop_id="", flowii_id="") -> None:
+        entry = SyncLog(
+            run=self.run,
+            level=level,
+            kind=kind,
+            shop_id="" if shop_id in (None, "") else str(shop_id),
+            flowii_id="" if flowii_id in (None, "") else str(flowii_id),
+            message=str(message),
+        )
+        py_level = {"info": logging.INFO, "warning": logging.WARNING}.get(level, logging.ERROR)
+        logger.log(py_level, "run %s %s %s/%s: %s", self.run.pk, kind, shop_id, flowii_id, message)
+        with self._lock:
+            self._pending_logs.append(entry)
+        self._maybe_flush()
+
+    def info(self, message, **where):
+        self.log(SyncLog.Level.INFO, message, **where)
+
+    def warning(self, message, **where):
+        self.log(SyncLog.Level.WARNING, message, **where)
+
+    def error(self, message, **where):
+        self.log(SyncLog.Level.ERROR, message, **where)
+
+    # -- bookmarks ----------------------------------------------------------------
+    def bookmark(self, stream: str) -> datetime | None:
+        """Where an incremental read of `stream` starts (with the overlap), or None."""
+        if self.full:
+            return None
+        mark = Bookmark.objects.filter(stream=stream).values_list("value", flat=True).first()
+        return mark - BOOKMARK_OVERLAP if mark else None
+
+    def seen(self, stream: str, modified: datetime | None) -> None:
+        if modified is None:
+            return
+        with self._lock:
+            if stream not in self._seen or modified > self._seen[stream]:
+                self._seen[stream] = modified
+
+    def failed_at(self, stream: str, modified: datetime | None) -> None:
+        """A record of `stream` failed: the bookmark must not move past it, so the next
+        incremental run reads it again."""
+        if modified is None:
+            return
+        with self._lock:
+            if stream not in self._failed_at or modified < self._failed_at[stream]:
+                self._failed_at[stream] = modified
+
+    def save_bookmarks(self) -> None:
+        with self._lock:
+            seen, failed = dict(self._seen), dict(self._failed_at)
+        for stream, newest in seen.items():
+            value = newest
+            if stream in failed:
+                value = min(newest, failed[stream] - timedelta(seconds=1))
+            current = Bookmark.objects.filter(stream=stream).first()
+            if current is None:
+                Bookmark.objects.create(stream=stream, value=value)
+            elif current.value is None or value > current.value or stream in failed:
+                current.value = value
+                current.save(update_fields=["value", "updated_at"])
+
+    # -- writing to the database ----------------------------------------------------
+    def _maybe_flush(self) -> None:
+        if time.monotonic() - self._last_flush >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            logs, self._pending_logs = self._pending_logs, []
+            fields = dict(self._counts)
+            fields.update(
+                progress_done=self._done, progress_total=self._total, progress_label=self._label
+            )
+            self._last_flush = time.monotonic()
+        if logs:
+            SyncLog.objects.bulk_create(logs, batch_size=500)
+        SyncRun.objects.filter(pk=self.run.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self.run, name, value)
+        locks.renew(self.run)

@@ -1,0 +1,182 @@
+"""Customers (and guest buyers) from the shop into FLOWii partners: matched by link, then
+externalId, then e-mail, then IČO; created or updated only when something changed."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..http import RemoteError
+from ..mapping.customers import MetaKeys, PartnerProblem, customer_partner, guest_key, guest_partner
+from ..mapping.products import fingerprint
+from ..models import Link, SyncRun
+
+STREAM = "customers"
+Kind = Link.Kind
+# Past this many partners to match, one read of all FLOWii partners beats a lookup each.
+PRELOAD_ABOVE = 30
+
+
+def _gmt(value) -> timezone.datetime | None:
+    parsed = parse_datetime(value or "")
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.utc)
+    return parsed
+
+
+class PartnerBook:
+    """Finds the FLOWii partner of a shop customer or guest, creating or updating it."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        s = ctx.settings
+        self.customer_keys = MetaKeys(s.customer_ico_key, s.customer_dic_key, s.customer_ic_dph_key)
+        self.order_keys = MetaKeys(s.order_ico_key, s.order_dic_key, s.order_ic_dph_key)
+        self._index = None
+
+    def preload(self) -> None:
+        """Reads every FLOWii partner once, to match many customers without a lookup each."""
+        index = {"externalId": {}, "email": {}, "ico": {}}
+        for partner in self.ctx.flowii.find_partners():
+            for field in index:
+                value = (partner.get(field) or "").strip().lower()
+                if value:
+                    index[field].setdefault(value, partner)
+        self._index = index
+
+    def _match(self, payload: dict) -> dict | None:
+        for field, param in (("externalId", "external_id"), ("email", "email"), ("ico", "ico")):
+            value = (payload.get(field) or "").strip()
+            if not value:
+                continue
+            if self._index is not None:
+                found = self._index[field].get(value.lower())
+            else:
+                found = next(iter(self.ctx.flowii.find_partners(**{param: value})), None)
+            if found:
+                return found
+        return None
+
+    def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, *, update=True) -> int:
+        """The FLOWii partner id for this buyer; writes only what changed. Raises RemoteError."""
+        ctx = self.ctx
+        fp = fingerprint(payload)
+        link = Link.objects.filter(kind=kind, shop_id=shop_id).first()
+        label = payload["name"]
+        if link and (link.fingerprint == fp or not update):
+            ctx.count("unchanged")
+            return link.flowii_id
+        if link:
+            partner = ctx.flowii.update_partner(link.flowii_id, payload)
+            ctx.count("updated")
+            ctx.info(
+                f"Partner “{label}” updated in FLOWii.",
+                kind=kind,
+                shop_id=shop_id,
+                flowii_id=link.flowii_id,
+            )
+        else:
+            existing = self._match(payload)
+            if existing:
+                partner = ctx.flowii.update_partner(existing["id"], payload)
+                ctx.count("updated")
+                ctx.info(
+                    f"Partner “{label}” found in FLOWii (id {existing['id']}): linked and updated.",
+                    kind=kind,
+                    shop_id=shop_id,
+                    flowii_id=existing["id"],
+                )
+            else:
+                partner = ctx.flowii.create_partner(payload)
+                ctx.count("created")
+                ctx.info(
+                    f"Partner “{label}” created in FLOWii.",
+                    kind=kind,
+                    shop_id=shop_id,
+                    flowii_id=partner["id"],
+                )
+            if self._index is not None:
+                for field in self._index:
+                    value = (partner.get(field) or "").strip().lower()
+                    if value:
+                        self._index[field][value] = partner
+        Link.objects.update_or_create(
+            kind=kind,
+            shop_id=shop_id,
+            defaults={
+                "flowii_id": partner["id"],
+                "fingerprint": fp,
+                "shop_modified": modified,
+                "synced_at": timezone.now(),
+            },
+        )
+        return partner["id"]
+
+    def for_customer(self, customer: dict, *, update=True) -> int:
+        payload = customer_partner(
+            customer,
+            customer_type_id=self.ctx.settings.customer_type_id,
+            meta_keys=self.customer_keys,
+        )
+        return self.ensure(
+            Kind.CUSTOMER,
+            str(customer["id"]),
+            payload,
+            _gmt(customer.get("date_modified_gmt")),
+            update=update,
+        )
+
+    def for_guest(self, order: dict) -> int:
+        payload = guest_partner(
+            order, customer_type_id=self.ctx.settings.customer_type_id, meta_keys=self.order_keys
+        )
+        return self.ensure(Kind.GUEST, guest_key(order), payload)
+
+
+def export_customers(ctx) -> None:
+    """The button and `sync customers` compare every customer; inside a scheduled run only
+    the customers registered since the last run are read (the shop has no date filter)."""
+    if ctx.settings.customer_type_id is None:
+        ctx.error("No customer type is chosen: choose one in Settings; customers are not exported.")
+        ctx.count("failed")
+        return
+    full = ctx.full or ctx.run.kind == SyncRun.Kind.CUSTOMERS
+    book = PartnerBook(ctx)
+    since = None if full else ctx.bookmark(STREAM)
+    links = dict(Link.objects.filter(kind=Kind.CUSTOMER).values_list("shop_id", "shop_modified"))
+    if full and ctx.woo.count("customers", {"role": "all"}) - len(links) > PRELOAD_ABOVE:
+        book.preload()
+    params = {"role": "all", "orderby": "registered_date", "order": "desc"}
+    for customer in ctx.woo.iter_pages("customers", params):
+        created = _gmt(customer.get("date_created_gmt"))
+        if since and created and created < since:
+            break  # newest first: everything older was seen by an earlier run
+        ctx.seen(STREAM, created)
+        ctx.count("read")
+        ctx.progress(step=1, label="customers")
+        shop_id = str(customer["id"])
+        modified = _gmt(customer.get("date_modified_gmt"))
+        if shop_id in links and links[shop_id] and modified and modified <= links[shop_id]:
+            ctx.count("unchanged")
+            continue
+        try:
+            book.for_customer(customer)
+        except PartnerProblem as problem:
+            customer_failed(
+                ctx, customer, problem.reason + ". Fix the customer in the shop.", created
+            )
+        except RemoteError as exc:
+            if exc.status is None or exc.status >= 500 or exc.status == 401:
+                raise
+            customer_failed(ctx, customer, f"FLOWii refused it: {exc}", created)
+
+
+def customer_failed(ctx, customer, reason, created) -> None:
+    ctx.count("failed")
+    ctx.failed_at(STREAM, created)
+    ctx.error(
+        f"Customer {customer.get('email') or customer.get('id')} (shop id {customer.get('id')}) "
+        f"is not exported: {reason}",
+        kind=Kind.CUSTOMER,
+        shop_id=customer.get("id"),
+    )

@@ -1,0 +1,254 @@
+"""Orders from the shop into FLOWii received orders, exactly once: the buyer's partner is
+ensured first, the order is created with externalId = the shop's order id (so a retry after a
+crash finds the existing one), then FLOWii's number is written back to the shop order."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..http import RemoteError
+from ..mapping.customers import PartnerProblem
+from ..mapping.orders import OrderChoices, OrderNotExportable, map_order
+from ..models import Link, PaymentMapping, ShippingMapping
+from .customers import PartnerBook
+
+STREAM = "orders"
+Kind = Link.Kind
+PAGE = 100
+NUMBER_META = "_flowii_order_number"
+
+
+def export_new_orders(ctx) -> None:
+    _export(ctx, historic=False)
+
+
+def export_earlier_orders(ctx) -> None:
+    _export(ctx, historic=True)
+
+
+def resend_order(ctx, order_id: int) -> None:
+    """Exports one order again (idempotent: FLOWii answers with the existing one)."""
+    order = ctx.woo.get(f"orders/{int(order_id)}", dp=4)
+    exporter = OrderExporter(ctx)
+    exporter.export_page([order], force=True)
+    exporter.write_back()
+
+
+def _gmt(value):
+    parsed = parse_datetime(value or "")
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.utc)
+    return parsed
+
+
+def _export(ctx, historic: bool) -> None:
+    settings = ctx.settings
+    problems = []
+    if settings.supplier_company_id is None:
+        problems.append("no supplier company is chosen")
+    if settings.customer_type_id is None:
+        problems.append("no customer type is chosen")
+    if settings.non_stock_unit_id is None:
+        problems.append("no unit for non-stock items is chosen")
+    if problems:
+        ctx.error("Orders are not exported: " + ", ".join(problems) + ". Choose them in Settings.")
+        ctx.count("failed")
+        return
+    params = {"status": ",".join(settings.order_statuses or ["processing", "completed"]), "dp": 4}
+    params.update(orderby="date", order="asc")
+    stream = "historic-orders" if historic else STREAM
+    if historic:
+        if settings.new_orders_from:
+            params.update(before=_iso(settings.new_orders_from), dates_are_gmt="true")
+    else:
+        since = ctx.bookmark(stream)
+        if since:
+            params.update(modified_after=_iso(since), dates_are_gmt="true")
+        if settings.new_orders_from:
+            params.update(after=_iso(settings.new_orders_from), dates_are_gmt="true")
+    exporter = OrderExporter(ctx, stream=stream)
+    page = []
+    for order in ctx.woo.iter_pages("orders", params):
+        page.append(order)
+        if len(page) == PAGE:
+            exporter.export_page(page)
+            page = []
+    if page:
+        exporter.export_page(page)
+    exporter.write_back()
+
+
+def _iso(value) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def after_flowii_answered(order: dict, flowii_order: dict) -> None:
+    """Called between FLOWii's answer and saving the link; tests make it raise to prove a
+    crash at this point never leads to a second FLOWii order."""
+
+
+class OrderExporter:
+    """Exports pages of shop orders: partners one at a time (so one buyer never gets two
+    partners), the FLOWii creates a few at a time, the write-back in batches."""
+
+    def __init__(self, ctx, stream: str = STREAM):
+        self.ctx = ctx
+        self.stream = stream
+        self.partners = PartnerBook(ctx)
+        self._choices = None
+
+    def choices(self) -> OrderChoices:
+        if self._choices is None:
+            s = self.ctx.settings
+            products = Link.objects.filter(kind=Kind.PRODUCT).values_list(
+                "shop_id", "flowii_id", "flowii_unit_id"
+            )
+            shipping = ShippingMapping.objects.exclude(flowii_product_id=None)
+            self._choices = OrderChoices(
+                supplier_company_id=s.supplier_company_id,
+                non_stock_unit_id=s.non_stock_unit_id,
+                product_unit_ids={
+                    flowii: unit or s.non_stock_unit_id for _shop, flowii, unit in products
+                },
+                product_links={int(shop): flowii for shop, flowii, _unit in products},
+                shipping_items={m.key: m.flowii_product_id for m in shipping},
+                shipping_unit_ids={
+                    m.flowii_product_id: m.flowii_unit_id or s.non_stock_unit_id for m in shipping
+                },
+                payment_types={
+                    p.gateway_id: p.flowii_payment_type_id
+                    for p in PaymentMapping.objects.exclude(flowii_payment_type_id=None)
+                },
+            )
+        return self._choices
+
+    def export_page(self, orders: list[dict], force: bool = False) -> None:
+        ctx = self.ctx
+        linked = set(
+            Link.objects.filter(
+                kind=Kind.ORDER, shop_id__in=[str(o["id"]) for o in orders]
+            ).values_list("shop_id", flat=True)
+        )
+        ready = []
+        for order in orders:
+            ctx.count("read")
+            ctx.seen(self.stream, _gmt(order.get("date_modified_gmt")))
+            if str(order["id"]) in linked and not force:
+                ctx.count("unchanged")
+                ctx.progress(step=1)
+                continue
+            body = self._prepare(order)
+            if body is not None:
+                ready.append((order, body))
+        if not ready:
+            return
+        workers = max(1, int(ctx.settings.order_export_concurrency or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            answers = list(pool.map(self._create, ready))
+        for (order, _body), (flowii_order, created, error) in zip(ready, answers, strict=True):
+            ctx.progress(step=1, label="orders")
+            if error is not None:
+                self._failed(order, error)
+                continue
+            after_flowii_answered(order, flowii_order)
+            Link.objects.update_or_create(
+                kind=Kind.ORDER,
+                shop_id=str(order["id"]),
+                defaults={
+                    "flowii_id": flowii_order["id"],
+                    "flowii_number": flowii_order.get("number") or "",
+                    "shop_modified": _gmt(order.get("date_modified_gmt")),
+                    "needs_write_back": True,
+                    "synced_at": timezone.now(),
+                },
+            )
+            ctx.count("created" if created else "unchanged")
+            what = "created in FLOWii as" if created else "was already in FLOWii as"
+            ctx.info(
+                f"Order {order.get('number') or order['id']} {what} {flowii_order.get('number')}.",
+                kind=Kind.ORDER,
+                shop_id=order["id"],
+                flowii_id=flowii_order["id"],
+            )
+
+    def _prepare(self, order: dict):
+        ctx = self.ctx
+        try:
+            if order.get("customer_id"):
+                customer = ctx.woo.get(f"customers/{int(order['customer_id'])}")
+                partner_id = self.partners.for_customer(customer, update=False)
+            else:
+                partner_id = self.partners.for_guest(order)
+            return map_order(order, partner_id, self.choices())
+        except OrderNotExportable as problem:
+            self._failed(
+                order, f"{problem.reason} {getattr(problem, 'fix', '')}".strip(), skipped=True
+            )
+        except PartnerProblem as problem:
+            self._failed(order, f"its buyer cannot become a FLOWii partner: {problem.reason}.")
+        except RemoteError as exc:
+            if exc.status is None or exc.status >= 500 or exc.status == 401:
+                raise
+            self._failed(order, f"FLOWii refused its buyer: {exc}")
+        return None
+
+    def _create(self, item):
+        order, body = item
+        try:
+            flowii_order, created = self.ctx.flowii.create_order(body)
+            return flowii_order, created, None
+        except RemoteError as exc:
+            if exc.status is None or exc.status >= 500 or exc.status == 401:
+                return None, False, f"FLOWii did not take it: {exc}"
+            return None, False, f"FLOWii refused it: {exc}"
+        finally:
+            close_old_connections()
+
+    def _failed(self, order: dict, reason: str, skipped: bool = False) -> None:
+        ctx = self.ctx
+        ctx.count("skipped" if skipped else "failed")
+        ctx.failed_at(self.stream, _gmt(order.get("date_modified_gmt")))
+        ctx.progress(step=1)
+        ctx.error(
+            f"Order {order.get('number') or order.get('id')} is not exported: {reason} "
+            "It is tried again on the next run.",
+            kind=Kind.ORDER,
+            shop_id=order.get("id"),
+        )
+
+    def write_back(self) -> None:
+        """FLOWii's numbers onto the shop orders: meta in batches of 100, then a note each."""
+        ctx = self.ctx
+        pending = list(Link.objects.filter(kind=Kind.ORDER, needs_write_back=True).order_by("pk"))
+        if not pending:
+            return
+        update = [
+            {
+                "id": int(link.shop_id),
+                "meta_data": [{"key": NUMBER_META, "value": link.flowii_number}],
+            }
+            for link in pending
+        ]
+        results = ctx.woo.batch("orders", update=update)
+        done = []
+        for link, result in zip(pending, results, strict=True):
+            if result.error:
+                ctx.warning(
+                    f"FLOWii number {link.flowii_number} could not be written to shop order "
+                    f"{link.shop_id}: {result.error.get('message') or result.error.get('code')}. "
+                    "It is tried again on the next run.",
+                    kind=Kind.ORDER,
+                    shop_id=link.shop_id,
+                    flowii_id=link.flowii_id,
+                )
+                continue
+            done.append(link)
+        for link in done:
+            ctx.woo.add_order_note(
+                int(link.shop_id), f"Exported to FLOWii as received order {link.flowii_number}."
+            )
+        Link.objects.filter(pk__in=[link.pk for link in done]).update(needs_write_back=False)

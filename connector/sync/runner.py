@@ -1,0 +1,100 @@
+"""Runs a stream or all of them: creates the SyncRun, holds the lock for its streams, sets
+the outcome (succeeded, partly failed, failed with the reason) and saves the bookmarks."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..clients import NotConfigured, build_clients
+from ..http import RemoteError
+from ..models import Settings, SyncRun
+from . import locks
+from .context import RunContext
+from .locks import RunRefused
+
+logger = logging.getLogger("connector.sync")
+
+__all__ = ["run", "RunRefused", "STREAMS_OF", "LOCKS_OF"]
+
+# Which streams a run of each kind goes through, in this order (products first, so that
+# orders exported in the same run find their products linked).
+STREAMS_OF = {
+    SyncRun.Kind.PRODUCTS: ["products"],
+    SyncRun.Kind.CUSTOMERS: ["customers"],
+    SyncRun.Kind.ORDERS: ["orders"],
+    SyncRun.Kind.HISTORIC_ORDERS: ["historic-orders"],
+    SyncRun.Kind.ALL: ["products", "customers", "orders"],
+}
+# Which locks a run takes: both kinds of order export write the same FLOWii orders.
+LOCKS_OF = {
+    "products": "products",
+    "customers": "customers",
+    "orders": "orders",
+    "historic-orders": "orders",
+}
+
+
+def _stream_function(stream: str):
+    if stream == "products":
+        from .products import import_products
+
+        return import_products
+    if stream == "customers":
+        from .customers import export_customers
+
+        return export_customers
+    if stream == "orders":
+        from .orders import export_new_orders
+
+        return export_new_orders
+    if stream == "historic-orders":
+        from .orders import export_earlier_orders
+
+        return export_earlier_orders
+    raise ValueError(f"unknown stream {stream!r}")
+
+
+def run(kind: str, trigger: str = SyncRun.Trigger.COMMAND, full: bool = False, clients=None):
+    """Runs `kind` to its end and returns the finished SyncRun. Raises RunRefused at once
+    when a run holding one of the same locks is going on."""
+    kind = SyncRun.Kind(kind)
+    streams = STREAMS_OF[kind]
+    run = SyncRun.objects.create(kind=kind, trigger=trigger, full=full)
+    try:
+        locks.acquire([LOCKS_OF[s] for s in streams], run)
+    except RunRefused:
+        run.delete()
+        raise
+    settings = Settings.load()
+    ctx = RunContext(run, settings, full=full)
+    status, reason = SyncRun.Status.SUCCEEDED, ""
+    try:
+        ctx.woo, ctx.flowii = clients or build_clients(settings)
+        for stream in streams:
+            _stream_function(stream)(ctx)
+        if ctx.counts["failed"]:
+            status = SyncRun.Status.PARTLY_FAILED
+            reason = _("%(n)s records failed; they are tried again on the next run.") % {
+                "n": ctx.counts["failed"]
+            }
+        ctx.save_bookmarks()
+    except (NotConfigured, RemoteError) as exc:
+        status, reason = SyncRun.Status.FAILED, str(exc)
+        ctx.error(reason)
+    except Exception as exc:  # the run must end with a status whatever happened
+        logger.exception("run %s failed unexpectedly", run.pk)
+        status = SyncRun.Status.FAILED
+        reason = _("Unexpected error: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        ctx.error(reason)
+    finally:
+        ctx.flush()
+        locks.release(run)
+    SyncRun.objects.filter(pk=run.pk).update(
+        status=status, reason=reason, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    logger.info("run %s %s: %s %s", run.pk, kind, status, run.counts)
+    return run

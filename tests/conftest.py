@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite: the simulated WooCommerce and FLOWii servers,
+served over real HTTP on free loopback ports for the whole session and put back to a
+known state before every test that uses them."""
+
+import pytest
+
+from connector.sandbox.base import RunningServer
+
+WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
+FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
+
+
+@pytest.fixture(scope="session")
+def _woo_server():
+    from connector.sandbox.woocommerce_sim import WooCommerceSimulator
+
+    with RunningServer(WooCommerceSimulator(seed="empty")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _flowii_server():
+    from connector.sandbox.flowii_sim import FlowiiSimulator
+
+    with RunningServer(FlowiiSimulator(seed="empty")) as server:
+        yield server
+
+
+def _fresh(server, seed):
+    service = server.service
+    with service.lock:
+        service.reset(seed)
+    service.stats.clear()
+    service.set_faults({"latency_ms": 0, "rates": {}, "next": [], "paths": [], "seed": 0})
+    return server
+
+
+@pytest.fixture
+def woo_server(_woo_server):
+    """The simulated shop with the seeded demo data; `.url`, `.service`."""
+    return _fresh(_woo_server, "default")
+
+
+@pytest.fixture
+def woo_empty(_woo_server):
+    """The simulated shop, empty (no products, categories, customers, orders...)."""
+    return _fresh(_woo_server, "empty")
+
+
+@pytest.fixture
+def flowii_server(_flowii_server):
+    """The simulated FLOWii account with the seeded demo data; `.url`, `.service`."""
+    return _fresh(_flowii_server, "default")
+
+
+@pytest.fixture
+def flowii_empty(_flowii_server):
+    return _fresh(_flowii_server, "empty")
