@@ -27,6 +27,7 @@ STREAMS_OF = {
     SyncRun.Kind.ORDERS: ["orders"],
     SyncRun.Kind.HISTORIC_ORDERS: ["historic-orders"],
     SyncRun.Kind.ALL: ["products", "customers", "orders"],
+    SyncRun.Kind.RESEND: ["resend"],
 }
 # Which locks a run takes: both kinds of order export write the same FLOWii orders.
 LOCKS_OF = {
@@ -34,6 +35,7 @@ LOCKS_OF = {
     "customers": "customers",
     "orders": "orders",
     "historic-orders": "orders",
+    "resend": "orders",
 }
 
 
@@ -54,12 +56,22 @@ def _stream_function(stream: str):
         from .orders import export_earlier_orders
 
         return export_earlier_orders
+    if stream == "resend":
+        from .orders import resend_order
+
+        return lambda ctx: resend_order(ctx, ctx.order_id)
     raise ValueError(f"unknown stream {stream!r}")
 
 
-def run(kind: str, trigger: str = SyncRun.Trigger.COMMAND, full: bool = False, clients=None):
+def run(
+    kind: str,
+    trigger: str = SyncRun.Trigger.COMMAND,
+    full: bool = False,
+    clients=None,
+    order_id: int | None = None,
+):
     """Runs `kind` to its end and returns the finished SyncRun. Raises RunRefused at once
-    when a run holding one of the same locks is going on."""
+    when a run holding one of the same locks is going on. `order_id` goes with "resend"."""
     kind = SyncRun.Kind(kind)
     streams = STREAMS_OF[kind]
     run = SyncRun.objects.create(kind=kind, trigger=trigger, full=full)
@@ -70,6 +82,7 @@ def run(kind: str, trigger: str = SyncRun.Trigger.COMMAND, full: bool = False, c
         raise
     settings = Settings.load()
     ctx = RunContext(run, settings, full=full)
+    ctx.order_id = order_id
     status, reason = SyncRun.Status.SUCCEEDED, ""
     try:
         ctx.woo, ctx.flowii = clients or build_clients(settings)

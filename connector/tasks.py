@@ -1,0 +1,78 @@
+"""django-q entry points (thin): what the schedule and the admin's buttons enqueue. Their
+arguments are only kinds and ids, never a secret."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import RunLock, Settings, SyncLog, SyncRun
+from .sync import runner
+from .sync.locks import RunRefused, refusal_message
+
+logger = logging.getLogger("connector.tasks")
+
+
+def run_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON, full: bool = False):
+    """Runs one synchronisation; a refusal is logged, not raised (the worker has no one to
+    tell), and the returned text is what django-q keeps as the task's result."""
+    try:
+        result = runner.run(kind, trigger=trigger, full=full)
+    except RunRefused as exc:
+        SyncLog.objects.create(level=SyncLog.Level.WARNING, kind="run", message=str(exc))
+        return str(exc)
+    return f"run {result.pk}: {result.status}"
+
+
+def scheduled_sync():
+    return run_sync(SyncRun.Kind.ALL, trigger=SyncRun.Trigger.SCHEDULE)
+
+
+def resend_order(order_id: int):
+    """Exports one shop order again (idempotent: FLOWii's externalId finds an existing one)."""
+    try:
+        result = runner.run(
+            SyncRun.Kind.RESEND, trigger=SyncRun.Trigger.BUTTON, order_id=int(order_id)
+        )
+    except RunRefused as exc:
+        SyncLog.objects.create(level=SyncLog.Level.WARNING, kind="order", message=str(exc))
+        return str(exc)
+    return f"run {result.pk}: {result.status}"
+
+
+def purge_logs():
+    """Deletes log entries and finished runs older than the retention setting."""
+    days = Settings.load().log_retention_days
+    cutoff = timezone.now() - timedelta(days=days)
+    logs, _ = SyncLog.objects.filter(created_at__lt=cutoff).delete()
+    runs, _ = (
+        SyncRun.objects.filter(started_at__lt=cutoff)
+        .exclude(status=SyncRun.Status.RUNNING)
+        .delete()
+    )
+    logger.info("purged %s log entries and %s runs older than %s days", logs, runs, days)
+    return f"purged {logs} log entries, {runs} runs"
+
+
+def busy_message(kind: str) -> str | None:
+    """Why a run of `kind` cannot start now, or None when it can."""
+    names = {runner.LOCKS_OF[s] for s in runner.STREAMS_OF[SyncRun.Kind(kind)]}
+    lock = (
+        RunLock.objects.filter(name__in=names, run__isnull=False, expires_at__gt=timezone.now())
+        .select_related("run")
+        .first()
+    )
+    return refusal_message(lock.run) if lock else None
+
+
+def enqueue_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON) -> str:
+    """Queues a run for the worker and returns the task id; RunRefused when one of the same
+    kind is going on (the run itself checks again, under the lock, when it starts)."""
+    from django_q.tasks import async_task
+
+    message = busy_message(kind)
+    if message:
+        raise RunRefused(message)
+    return async_task("connector.tasks.run_sync", str(kind), str(trigger), group="connector")
