@@ -1,0 +1,571 @@
+"""What the WooCommerce and FLOWii adapters share: one pooled HTTP session per remote system,
+timeouts, retries with backoff and Retry-After, and errors an operator can read.
+
+Plain Python (no Django): the sync engine, the admin and the benchmark all use it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+log = logging.getLogger("connector.http")
+
+# Query parameter and header names whose values never leave this module in words.
+SECRET_NAMES = (
+    "password",
+    "api_key",
+    "apikey",
+    "api-key",
+    "consumer_key",
+    "consumer_secret",
+    "oauth_consumer_key",
+    "oauth_signature",
+    "oauth_nonce",
+    "access_token",
+    "token",
+    "secret",
+    "authorization",
+)
+HEADER_NAMES = ("authorization", "api-key", "apikey", "x-api-key")
+# `name=value` as in query strings and forms; `Name: value` only for header names, so prose
+# such as "the secret: ..." keeps its words.
+_SECRET_PAIR = re.compile(
+    r"(?i)\b(" + "|".join(re.escape(n) for n in SECRET_NAMES) + r")(\s*=\s*)([^&\s,;\"']+)"
+)
+_SECRET_HEADER = re.compile(
+    r"(?i)\b(" + "|".join(re.escape(n) for n in HEADER_NAMES) + r")(\s*:\s*)([^&\s,;\"']+)"
+)
+_AUTH_HEADER = re.compile(r"(?i)\b((?:bearer|basic|oauth)\s+)[^\s,;\"']+")
+MASK = "***"
+
+_NUMBER_WORDS = ("zero", "once", "twice", "three times", "four times", "five times")
+_NUMBER_WORDS += ("six times", "seven times", "eight times", "nine times", "ten times")
+
+
+def times(count: int) -> str:
+    """'five times' for 5: reads better in an operator's message than '5x'."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count} times"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every known secret value and every `name=value` of a secret-looking
+    parameter (query strings, headers) masked."""
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + MASK, str(text))
+    text = _SECRET_PAIR.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    text = _SECRET_HEADER.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, MASK)
+    return text
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+class RemoteError(Exception):
+    """A remote system did not do what was asked. `str()` is one sentence for an operator;
+    the attributes are for code that decides what to do next."""
+
+    def __init__(
+        self,
+        system: str,
+        call: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        body=None,
+        message: str | None = None,
+    ):
+        self.system = system
+        self.call = call
+        self.reason = reason
+        self.status = status
+        self.code = code
+        self.body = body
+        self.message = message or self.default_message()
+        super().__init__(self.message)
+
+    def default_message(self) -> str:
+        reason = self.reason.rstrip(". ")
+        if self.code:
+            return f"{self.system} refused {self.call}: {self.code} ({reason})."
+        return f"{self.system} refused {self.call}: {reason}."
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        # The body stays out: it is the remote's text and is not needed to identify the error.
+        return (
+            f"{type(self).__name__}(system={self.system!r}, call={self.call!r}, "
+            f"status={self.status!r}, code={self.code!r}, reason={self.reason!r})"
+        )
+
+
+class AuthenticationError(RemoteError):
+    """The credentials were refused (401/403)."""
+
+
+class NotFound(RemoteError):
+    """404: the address or the record does not exist."""
+
+
+class Conflict(RemoteError):
+    """409: the record exists already (e.g. a FLOWii externalId sent twice)."""
+
+
+class ValidationError(RemoteError):
+    """400/422: the remote found the data wrong; `reason` says what."""
+
+
+class _Described(RemoteError):
+    def default_message(self) -> str:
+        return f"{self.system} {self.reason.rstrip('. ')} ({self.call})."
+
+
+class RateLimited(_Described):
+    """429 still after the retry budget, or a wait asked for longer than we are willing to."""
+
+
+class Unavailable(_Described):
+    """No usable answer: 5xx after retries, timeouts, connection errors."""
+
+
+class MalformedResponse(_Described):
+    """An answer that is not the JSON expected: not JSON at all, the wrong shape, cut off."""
+
+
+def error_class_for(status: int) -> type[RemoteError]:
+    if status in (401, 403):
+        return AuthenticationError
+    if status == 404:
+        return NotFound
+    if status == 409:
+        return Conflict
+    if status in (400, 422):
+        return ValidationError
+    if status == 429:
+        return RateLimited
+    if status >= 500:
+        return Unavailable
+    return RemoteError
+
+
+# -- answers ------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """One answer: the status, the headers and the body parsed from JSON (None when empty)."""
+
+    status: int
+    headers: dict
+    data: object
+
+
+@dataclass
+class ErrorDetails:
+    """What a remote's error body says: its code, its words, and optionally a whole sentence
+    that replaces the default message (used for wrong credentials)."""
+
+    code: str | None = None
+    reason: str | None = None
+    message: str | None = None
+    error_class: type[RemoteError] | None = None
+
+
+ErrorParser = Callable[[int, object, str], ErrorDetails]
+
+
+def _no_details(status: int, body, call: str) -> ErrorDetails:
+    return ErrorDetails()
+
+
+def encode_json(data, default: Callable | None = None) -> bytes:
+    return json.dumps(data, ensure_ascii=False, default=default).encode("utf-8")
+
+
+class _Failure(Exception):
+    """One failed attempt, with what the final error would be if no retry follows."""
+
+    def __init__(self, error: RemoteError, retryable: bool, retry_after: float | None = None):
+        super().__init__(error.reason)
+        self.error = error
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    current = datetime.now(UTC).timestamp() if now is None else now
+    return max(0.0, moment.timestamp() - current)
+
+
+def _looks_like_html(response: requests.Response) -> bool:
+    content_type = response.headers.get("Content-Type", "").lower()
+    if "html" in content_type:
+        return True
+    head = response.content[:200].lstrip().lower()
+    return head.startswith(b"<!doctype html") or head.startswith(b"<html")
+
+
+def _status_words(response: requests.Response) -> str:
+    reason = (response.reason or "").strip()
+    return f"{response.status_code} {reason}".strip()
+
+
+# When may a failed call be sent again?
+# - Methods HTTP itself calls idempotent (GET, PUT, DELETE...): always; a repeat cannot do
+#   anything twice.
+# - A POST whose request never left (the connection could not be opened), or that was turned
+#   away with 429 or 503 (the server says it did not carry it out): always.
+# - A POST that was SENT and then failed (timeout while waiting, dropped connection, a 500,
+#   an answer cut off): the remote may have done it already, so it is repeated only when the
+#   caller passes `idempotent=True`, i.e. knows a repeat is harmless. That holds for FLOWii
+#   order creates (the order's externalId is unique: a repeat gets 409 with the existing
+#   order, never a second order) and for WooCommerce batch updates (setting the same values
+#   twice leaves the same record). It does not hold for a WooCommerce create or an order
+#   note: repeating those could make two, so they fail and the next run heals them.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+TURNED_AWAY = frozenset({429, 503})
+
+
+class HttpClient:
+    """One remote system's HTTP: a pooled `requests.Session`, timeouts, retries with
+    exponential backoff and full jitter, Retry-After, typed errors without secrets."""
+
+    def __init__(
+        self,
+        system: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        max_attempts: int = 5,
+        max_total_sleep: float = 60.0,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 15.0,
+        retry_after_cap: float = 60.0,
+        pool_size: int = 8,
+        verify: bool | str = True,
+        secrets: Iterable[str] = (),
+        error_parser: ErrorParser | None = None,
+        json_default: Callable | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        user_agent: str = "flowii-connector",
+    ):
+        if verify is False:
+            raise ValueError("TLS certificate checks cannot be turned off; pass a CA bundle path")
+        self.system = system
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.max_attempts = max(1, int(max_attempts))
+        self.max_total_sleep = max_total_sleep
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.retry_after_cap = retry_after_cap
+        self.secrets = tuple(s for s in secrets if s)
+        self.error_parser = error_parser or _no_details
+        self.json_default = json_default
+        self.sleep = sleep
+        self.jitter = jitter
+        self.session = requests.Session()
+        self.session.verify = verify
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept"] = "application/json"
+        # Retries are ours (they need the budget, the log and the idempotency rule), so the
+        # adapter itself never retries.
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __repr__(self) -> str:
+        return f"HttpClient({self.system!r})"
+
+    # -- the one entry point -------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        call: str,
+        params=None,
+        json=None,  # noqa: A002 - the name requests uses
+        data=None,
+        headers: dict | None = None,
+        auth=None,
+        idempotent: bool | None = None,
+    ) -> Reply:
+        """Sends one call, retrying what is safe to retry, and returns its Reply or raises
+        a RemoteError subclass. `call` names it in messages ("GET products"); `idempotent`
+        says that repeating a POST cannot do anything twice (see IDEMPOTENT_METHODS)."""
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        body = encode_json(json, self.json_default) if json is not None else data
+        headers = dict(headers or {})
+        if json is not None:
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        slept = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(method, url, call, params, body, headers, auth, idempotent)
+            except _Failure as failure:
+                if not failure.retryable or attempt >= self.max_attempts:
+                    raise self._final(failure, attempt) from None
+                delay = self._delay(attempt, failure.retry_after)
+                if delay is None:
+                    raise self._too_long_wait(failure.error, failure.retry_after) from None
+                if slept + delay > self.max_total_sleep:
+                    if failure.retry_after is not None or slept >= self.max_total_sleep:
+                        raise self._final(failure, attempt) from None
+                    delay = self.max_total_sleep - slept
+                log.warning(
+                    "%s %s: attempt %d of %d failed (%s); retrying in %.1f s",
+                    self.system,
+                    call,
+                    attempt,
+                    self.max_attempts,
+                    failure.error.reason,
+                    delay,
+                )
+                self.sleep(delay)
+                slept += delay
+
+    # -- one attempt ----------------------------------------------------------------------
+    def _attempt(self, method, url, call, params, body, headers, auth, idempotent) -> Reply:
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                data=body,
+                headers=headers,
+                auth=auth,
+                timeout=(self.connect_timeout, self.read_timeout),
+                allow_redirects=method in ("GET", "HEAD"),
+            )
+            content = response.content  # reads the whole body: a cut-off shows up here
+        except requests.exceptions.SSLError:
+            # Never retried and never "fixed" by skipping the check: the operator must see it.
+            raise _Failure(
+                self._error(
+                    Unavailable,
+                    call,
+                    "could not prove who it is: its TLS certificate did not verify",
+                ),
+                retryable=False,
+            ) from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
+            raise _Failure(
+                self._error(MalformedResponse, call, "sent an answer that was cut off"),
+                retryable=idempotent,
+            ) from None
+        except requests.exceptions.ConnectTimeout:
+            raise _Failure(
+                self._error(
+                    Unavailable, call, f"could not be reached within {self.connect_timeout:g} s"
+                ),
+                retryable=True,  # nothing was sent
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            raise _Failure(
+                self._error(Unavailable, call, f"did not answer within {self.read_timeout:g} s"),
+                retryable=idempotent,
+            ) from None
+        except requests.exceptions.ConnectionError as exc:
+            sent = _was_sent(exc)
+            words = "dropped the connection" if sent else _refusal_words(exc)
+            raise _Failure(
+                self._error(Unavailable, call, words), retryable=(not sent) or idempotent
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise _Failure(
+                self._error(Unavailable, call, f"could not be asked ({type(exc).__name__})"),
+                retryable=False,
+            ) from None
+        return self._read(response, content, call, idempotent)
+
+    def _read(self, response: requests.Response, content: bytes, call: str, idempotent) -> Reply:
+        status = response.status_code
+        parsed, problem = self._parse(response, content)
+        headers = response.headers  # case-insensitive
+        if 200 <= status < 300:
+            if problem == "html":
+                raise _Failure(
+                    self._error(
+                        MalformedResponse,
+                        call,
+                        "answered with a web page (HTML) instead of JSON",
+                        status=status,
+                    ),
+                    retryable=False,
+                )
+            if problem == "json":
+                # Often a body cut short by a proxy or a crashed worker: worth another try.
+                raise _Failure(
+                    self._error(
+                        MalformedResponse,
+                        call,
+                        "sent an answer that is not valid JSON",
+                        status=status,
+                    ),
+                    retryable=idempotent,
+                )
+            return Reply(status, headers, parsed)
+        details = self.error_parser(status, parsed, call) if parsed is not None else ErrorDetails()
+        cls = details.error_class or error_class_for(status)
+        reason = self._status_reason(status, response, problem)
+        if status >= 500 and details.reason:
+            reason = f"{reason} ({details.reason.rstrip('. ')})"
+        elif details.reason:
+            reason = details.reason
+        error = self._error(
+            cls,
+            call,
+            reason,
+            status=status,
+            code=details.code,
+            body=parsed,
+            message=details.message,
+        )
+        retry_after = None
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if status in TURNED_AWAY:
+            retryable = True
+        elif status >= 500:
+            retryable = idempotent
+        else:
+            retryable = False
+        raise _Failure(error, retryable=retryable, retry_after=retry_after)
+
+    @staticmethod
+    def _parse(response: requests.Response, content: bytes):
+        """(parsed JSON or None, problem) where problem is None, "html" or "json"."""
+        if not content.strip():
+            return None, None
+        if _looks_like_html(response):
+            return None, "html"
+        try:
+            # Bytes, so json finds the encoding itself and copes with a stray UTF-8 BOM
+            # (which some WordPress plugins print before every answer).
+            return json.loads(content), None
+        except ValueError:
+            return None, "json"
+
+    def _status_reason(self, status: int, response: requests.Response, problem) -> str:
+        if status == 429:
+            return "asked us to slow down (429 Too Many Requests)"
+        if status >= 500:
+            return f"answered {_status_words(response)}"
+        if problem == "html":
+            return f"answered {_status_words(response)} with a web page instead of JSON"
+        return f"answered {_status_words(response)}"
+
+    def _error(self, cls, call, reason, *, status=None, code=None, body=None, message=None):
+        return cls(
+            self.system,
+            call,
+            redact(reason, self.secrets),
+            status=status,
+            code=code,
+            body=body,
+            message=redact(message, self.secrets) if message else None,
+        )
+
+    # -- giving up ------------------------------------------------------------------------
+    def _final(self, failure: _Failure, attempts: int) -> RemoteError:
+        error = failure.error
+        if isinstance(error, Unavailable) and error.status and not failure.retryable:
+            # A 5xx to a call that must not be repeated: say what that means.
+            return self._rebuild(error, f"{error.reason}; it may or may not have been carried out")
+        if attempts <= 1:
+            return error
+        if isinstance(error, Unavailable) and error.status:
+            return self._rebuild(error, f"answered {error.status} {times(attempts)}")
+        if isinstance(error, RateLimited):
+            return self._rebuild(
+                error, f"kept asking us to slow down (429), {times(attempts)} in a row"
+            )
+        if isinstance(error, (Unavailable, MalformedResponse)):
+            return self._rebuild(error, f"{error.reason}; tried {times(attempts)}")
+        return error
+
+    def _too_long_wait(self, error: RemoteError, wait: float) -> RemoteError:
+        return self._rebuild(
+            error,
+            f"asked us to wait {wait:.0f} s before trying again, longer than the "
+            f"{self.retry_after_cap:g} s the connector waits",
+        )
+
+    def _rebuild(self, error: RemoteError, reason: str) -> RemoteError:
+        return type(error)(
+            error.system,
+            error.call,
+            reason,
+            status=error.status,
+            code=error.code,
+            body=error.body,
+        )
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float | None:
+        """Seconds before the next attempt; None when the remote asks for a longer wait
+        than the cap."""
+        if retry_after is not None:
+            if retry_after > self.retry_after_cap:
+                return None
+            return retry_after
+        # Full jitter: many workers retrying together spread out instead of hitting again
+        # all at once.
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+        return ceiling * self.jitter()
+
+
+def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """Whether the request may have reached the remote before the connection failed.
+    Only a failure to connect at all proves it did not."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return not isinstance(reason, (NewConnectionError, ConnectTimeoutError, NameResolutionError))
+
+
+def _refusal_words(exc: requests.exceptions.ConnectionError) -> str:
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    if isinstance(reason, NameResolutionError):
+        return "could not be found (its address does not resolve)"
+    return "refused the connection"

@@ -1,0 +1,486 @@
+"""The WooCommerce backend adapter: the only code that speaks the shop's REST API (wc/v3):
+authentication, paging, batches of up to 100 items and WooCommerce's errors in words.
+
+Plain Python (no Django). Facts about WooCommerce's behaviour: docs/woocommerce-api.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import requests
+from oauthlib import oauth1
+
+from .http import (
+    AuthenticationError,
+    ErrorDetails,
+    HttpClient,
+    MalformedResponse,
+    NotFound,
+    RemoteError,
+    Reply,
+    Unavailable,
+    ValidationError,
+)
+
+SYSTEM = "WooCommerce"
+API_PATH = "/wp-json/wc/v3/"
+BATCH_LIMIT = 100  # WooCommerce refuses a larger batch whole, with 413
+MAX_PER_PAGE = 100
+DATE_FILTERS = ("after", "before", "modified_after", "modified_before")
+KEYS_PAGE = "WooCommerce > Settings > Advanced > REST API"
+
+
+# -- values on the wire -----------------------------------------------------------------------
+
+
+def shop_datetime(moment: datetime) -> str:
+    """A moment as WooCommerce reads `*_gmt` values and GMT filters: UTC, no zone suffix.
+    A naive datetime is taken to be UTC already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def query_value(value) -> str:
+    """One query parameter as WooCommerce parses it. Id lists go in the comma form: the
+    `a[]=1&a[]=2` form is signed differently by PHP and by OAuth libraries, so an OAuth
+    signature over it never matches."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return shop_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return ",".join(query_value(v) for v in items)
+    return str(value)
+
+
+def query_params(params: dict | None) -> dict[str, str]:
+    """The query for a call; None values dropped. Datetime date filters are sent as GMT and
+    say so with `dates_are_gmt=true`, so the shop's own time zone plays no part."""
+    params = {k: v for k, v in (params or {}).items() if v is not None}
+    if any(isinstance(params.get(name), datetime) for name in DATE_FILTERS):
+        params.setdefault("dates_are_gmt", True)
+    return {k: query_value(v) for k, v in params.items()}
+
+
+def json_default(value):
+    """Money as decimal strings (what WooCommerce stores), moments as GMT strings."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return shop_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be sent to WooCommerce")
+
+
+# -- errors in words --------------------------------------------------------------------------
+
+
+def _param_problems(data) -> str | None:
+    params = data.get("params") if isinstance(data, dict) else None
+    if isinstance(params, dict) and params:
+        return "; ".join(str(v) for v in params.values())
+    return None
+
+
+def parse_error(status: int, body, call: str, *, https: bool = True) -> ErrorDetails:
+    """WooCommerce's `{code, message, data}` as an ErrorDetails; wrong keys get a sentence
+    that tells the operator what to fix."""
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return ErrorDetails()
+    code = body["code"]
+    said = str(body.get("message") or code).strip()
+    reason = _param_problems(body.get("data")) or said
+    if status not in (401, 403):
+        return ErrorDetails(code=code, reason=reason)
+    quoted = said.rstrip(".")
+    if "write permission" in said:
+        message = (
+            f"WooCommerce accepted the keys, but they may only read ({quoted}). Give the key "
+            f"Read/Write permission in {KEYS_PAGE}."
+        )
+    elif "read permission" in said:
+        message = (
+            f"WooCommerce accepted the keys, but they may not read ({quoted}). Give the key "
+            f"Read/Write permission in {KEYS_PAGE}."
+        )
+    elif "timestamp" in said.lower():
+        message = (
+            "WooCommerce refused the call's time stamp: this computer's clock is more than "
+            "15 minutes off. Correct the clock."
+        )
+    elif code == "woocommerce_rest_authentication_error":
+        message = (
+            f"WooCommerce refused the keys: the consumer key or secret is wrong ({quoted}). "
+            f"Copy them again from {KEYS_PAGE}."
+        )
+    elif status == 403:
+        message = (
+            f"WooCommerce accepted the keys, but their WordPress user may not manage the shop "
+            f"({quoted}). Create the key for a Shop manager or Administrator in {KEYS_PAGE}."
+        )
+    elif https:
+        message = (
+            f"WooCommerce did not recognise the consumer key, or the web server removed the "
+            f"credentials before WooCommerce saw them ({quoted}). Check the keys in {KEYS_PAGE}."
+        )
+    else:
+        message = (
+            f"WooCommerce treated the call as anonymous ({quoted}): the consumer key or "
+            f"secret is wrong. Check them in {KEYS_PAGE}."
+        )
+    return ErrorDetails(code=code, reason=reason, message=message)
+
+
+# -- OAuth 1.0a for shops without HTTPS -----------------------------------------------------
+
+
+class OAuthQuerySignature(requests.auth.AuthBase):
+    """One-legged OAuth 1.0a, HMAC-SHA256, the signature in the query, as WooCommerce checks
+    it over plain HTTP. Called for every attempt, so a retry gets a fresh nonce and time
+    stamp (WooCommerce refuses a nonce it has seen). JSON bodies are not signed: WooCommerce
+    only reads form bodies into the signature."""
+
+    def __init__(self, consumer_key: str, consumer_secret: str):
+        self._client = oauth1.Client(
+            consumer_key,
+            client_secret=consumer_secret,
+            signature_method=oauth1.SIGNATURE_HMAC_SHA256,
+            signature_type=oauth1.SIGNATURE_TYPE_QUERY,
+        )
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        signed_url, _headers, _body = self._client.sign(request.url, http_method=request.method)
+        request.url = signed_url
+        return request
+
+    def __repr__(self) -> str:
+        return "OAuthQuerySignature(***)"
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    """What happened to one item of a batch: `item` is the shop's record on success, `error`
+    WooCommerce's `{code, message, data}` on failure (a failed create has no id)."""
+
+    action: str  # "create" | "update" | "delete"
+    input: object
+    item: dict | None
+    error: dict | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class StoreCheck:
+    """The answer to "does this shop connection work?", in facts and in words."""
+
+    is_store: bool
+    keys_accepted: bool
+    can_write: bool
+    problem: str | None  # one sentence for the operator; None when everything works
+    prices_include_tax: bool | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+# -- the client -------------------------------------------------------------------------------
+
+
+class WooCommerceClient:
+    """The shop's REST API. HTTPS shops get basic auth; plain-HTTP shops get OAuth 1.0a
+    signatures (WooCommerce ignores basic auth without TLS)."""
+
+    system = SYSTEM
+
+    def __init__(
+        self,
+        store_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        max_attempts: int = 5,
+        max_total_sleep: float = 60.0,
+        backoff_base: float = 0.5,
+        pool_size: int = 8,
+        verify: bool | str = True,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] | None = None,
+    ):
+        store_url = (store_url or "").strip().rstrip("/")
+        if store_url and "://" not in store_url:
+            store_url = "https://" + store_url
+        parts = urlsplit(store_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("the shop address must look like https://shop.example")
+        self.store_url = store_url
+        self.base_url = store_url + API_PATH
+        self.https = parts.scheme == "https"
+        if self.https:
+            self._auth = requests.auth.HTTPBasicAuth(consumer_key, consumer_secret)
+        else:
+            self._auth = OAuthQuerySignature(consumer_key, consumer_secret)
+        options = {"jitter": jitter} if jitter is not None else {}
+        self.http = HttpClient(
+            SYSTEM,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_attempts=max_attempts,
+            max_total_sleep=max_total_sleep,
+            backoff_base=backoff_base,
+            pool_size=pool_size,
+            verify=verify,
+            secrets=(consumer_key, consumer_secret),
+            error_parser=lambda status, body, call: parse_error(
+                status, body, call, https=self.https
+            ),
+            json_default=json_default,
+            sleep=sleep,
+            **options,
+        )
+
+    def __repr__(self) -> str:
+        return f"WooCommerceClient({self.store_url!r})"
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- plain calls --------------------------------------------------------------------
+    def request(self, method: str, path: str, params=None, json=None, *, idempotent=None) -> Reply:
+        path = path.strip("/")
+        return self.http.request(
+            method,
+            self.base_url + path,
+            call=f"{method.upper()} {path}",
+            params=query_params(params),
+            json=json,
+            auth=self._auth,
+            idempotent=idempotent,
+        )
+
+    def get(self, path: str, **params):
+        return self.request("GET", path, params).data
+
+    def post(self, path: str, data=None, *, idempotent: bool = False, **params):
+        return self.request("POST", path, params, data, idempotent=idempotent).data
+
+    def put(self, path: str, data=None, **params):
+        return self.request("PUT", path, params, data).data
+
+    def delete(self, path: str, **params):
+        return self.request("DELETE", path, params).data
+
+    # -- lists --------------------------------------------------------------------------
+    def iter_pages(self, path: str, params: dict | None = None, per_page: int = 100) -> Iterator:
+        """Every item of a list, page by page; only one page is held at a time. Lists
+        without paging headers (gateways, zones) come in one page."""
+        per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
+        page = 1
+        while True:
+            reply = self.request(
+                "GET", path, {**(params or {}), "page": page, "per_page": per_page}
+            )
+            items = reply.data if reply.data is not None else []
+            if not isinstance(items, list):
+                raise MalformedResponse(
+                    SYSTEM, f"GET {path.strip('/')}", "answered with something other than a list"
+                )
+            yield from items
+            total_pages = _int_header(reply.headers, "X-WP-TotalPages")
+            if not items or total_pages is None or page >= total_pages:
+                return
+            page += 1
+
+    def count(self, path: str, params: dict | None = None) -> int:
+        """How many items a list holds, from X-WP-Total (one item fetched)."""
+        reply = self.request("GET", path, {**(params or {}), "per_page": 1, "page": 1})
+        total = _int_header(reply.headers, "X-WP-Total")
+        if total is None:
+            if isinstance(reply.data, list):
+                return len(reply.data)
+            raise MalformedResponse(SYSTEM, f"GET {path.strip('/')}", "gave no X-WP-Total count")
+        return total
+
+    # -- batches ------------------------------------------------------------------------
+    def batch(self, path: str, create=(), update=(), delete=()) -> list[BatchResult]:
+        """Creates, updates and deletes in as many calls of at most 100 items as needed
+        (WooCommerce refuses a larger one whole). One result per input, in input order:
+        creates, then updates, then deletes."""
+        path = path.strip("/")
+        if not path.endswith("/batch"):
+            path += "/batch"
+        work = [("create", item) for item in create]
+        work += [("update", item) for item in update]
+        for item in delete:
+            if isinstance(item, bool) or not isinstance(item, int) or item <= 0:
+                raise ValueError(f"batch delete needs positive ids, got {item!r}")
+            work.append(("delete", item))
+        results: list[BatchResult] = []
+        for start in range(0, len(work), BATCH_LIMIT):
+            results.extend(self._batch_chunk(path, work[start : start + BATCH_LIMIT]))
+        return results
+
+    def _batch_chunk(self, path: str, chunk: list[tuple[str, object]]) -> list[BatchResult]:
+        body: dict[str, list] = {}
+        for action, item in chunk:
+            body.setdefault(action, []).append(item)
+        # Updates and deletes are safe to send twice; a create sent twice could make two
+        # records, so a chunk with creates is never repeated after it may have arrived.
+        answer = self.post(path, body, idempotent="create" not in body)
+        call = f"POST {path}"
+        if not isinstance(answer, dict):
+            raise MalformedResponse(SYSTEM, call, "answered a batch with something unexpected")
+        positions = dict.fromkeys(body, 0)
+        results = []
+        for action, item in chunk:
+            done = answer.get(action)
+            index = positions[action]
+            if not isinstance(done, list) or len(done) != len(body[action]):
+                raise MalformedResponse(
+                    SYSTEM, call, f"answered the batch's {action} part with a different count"
+                )
+            positions[action] += 1
+            outcome = done[index]
+            error = outcome.get("error") if isinstance(outcome, dict) else None
+            if error is not None:
+                results.append(BatchResult(action, item, None, error))
+            else:
+                results.append(BatchResult(action, item, outcome, None))
+        return results
+
+    # -- what the sync reads ------------------------------------------------------------
+    def products(self, **filters) -> Iterator[dict]:
+        return self.iter_pages("products", filters)
+
+    def categories(self, **filters) -> Iterator[dict]:
+        return self.iter_pages("products/categories", filters)
+
+    def customers(self, **filters) -> Iterator[dict]:
+        return self.iter_pages("customers", filters)
+
+    def orders(self, **filters) -> Iterator[dict]:
+        return self.iter_pages("orders", filters)
+
+    def prices_include_tax(self) -> bool:
+        """The shop's "Prices entered with tax" setting."""
+        setting = self.get("settings/tax/woocommerce_prices_include_tax")
+        if not isinstance(setting, dict) or "value" not in setting:
+            raise MalformedResponse(
+                SYSTEM, "GET settings/tax", "gave no value for prices entered with tax"
+            )
+        return setting["value"] == "yes"
+
+    def payment_gateways(self) -> list[dict]:
+        """All payment gateways, enabled or not."""
+        return list(self.get("payment_gateways") or [])
+
+    def shipping_methods_in_zones(self) -> list[dict]:
+        """Every shipping method instance of every zone, zone 0 ("locations not covered by
+        your other zones") included: {zone_id, zone_name, instance_id, method_id, title,
+        enabled}. A shop with shipping turned off has none."""
+        try:
+            zones = self.get("shipping/zones") or []
+        except NotFound as error:
+            if error.code == "rest_no_route":  # "Shipping is disabled."
+                return []
+            raise
+        methods = []
+        for zone in zones:
+            for method in self.get(f"shipping/zones/{int(zone['id'])}/methods") or []:
+                methods.append(
+                    {
+                        "zone_id": zone["id"],
+                        "zone_name": zone.get("name") or "",
+                        "instance_id": method.get("instance_id"),
+                        "method_id": method.get("method_id"),
+                        "title": method.get("title") or method.get("method_title") or "",
+                        "enabled": bool(method.get("enabled")),
+                    }
+                )
+        return methods
+
+    def add_order_note(self, order_id: int, note: str, *, customer_note: bool = False) -> dict:
+        """A private note on the order (or one the customer sees, when asked)."""
+        return self.post(
+            f"orders/{int(order_id)}/notes", {"note": note, "customer_note": customer_note}
+        )
+
+    # -- is the connection right? -------------------------------------------------------
+    def system_check(self) -> StoreCheck:
+        """Whether the address is a WooCommerce store, whether it accepts the keys and
+        whether the keys may write, with one sentence saying what is wrong, if anything."""
+        try:
+            include_tax = self.prices_include_tax()
+        except AuthenticationError as error:
+            return StoreCheck(True, False, False, str(error))
+        except (MalformedResponse, NotFound) as error:
+            return StoreCheck(False, False, False, self._not_a_store(error))
+        except RemoteError as error:
+            return StoreCheck(False, False, False, str(error))
+        # The write check: an empty `POST products/batch`. WooCommerce checks the key's write
+        # permission (before any route runs) and the user's right to edit products, then has
+        # nothing to do and answers 200 with an empty list; nothing in the shop changes, no
+        # hook fires. Writing a setting back to its own value would also need write rights,
+        # but it saves an option and fires the setting's hooks, so it is not harmless.
+        try:
+            self.request("POST", "products/batch", json={}, idempotent=True)
+        except AuthenticationError as error:
+            return StoreCheck(True, True, False, str(error), include_tax)
+        except RemoteError as error:
+            return StoreCheck(True, True, False, str(error), include_tax)
+        return StoreCheck(True, True, True, None, include_tax)
+
+    def _not_a_store(self, error: RemoteError) -> str:
+        if isinstance(error, NotFound) and error.code == "rest_no_route":
+            return (
+                f"{self.store_url} is a WordPress site, but its WooCommerce REST API does not "
+                "answer: check that WooCommerce is installed and active."
+            )
+        if isinstance(error, NotFound) and error.code:
+            return str(error)
+        return (
+            f"{self.store_url} does not look like a WooCommerce store: it did not answer "
+            f"like WooCommerce's REST API ({error.reason}). Check the shop address."
+        )
+
+
+def _int_header(headers: dict, name: str) -> int | None:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+__all__ = [
+    "BatchResult",
+    "StoreCheck",
+    "WooCommerceClient",
+    "AuthenticationError",
+    "MalformedResponse",
+    "NotFound",
+    "RemoteError",
+    "Unavailable",
+    "ValidationError",
+]
