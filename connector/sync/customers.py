@@ -4,8 +4,8 @@ externalId, then e-mail, then IČO; created or updated only when something chang
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from ..dates import parse_utc
 from ..http import RemoteError
 from ..mapping.customers import MetaKeys, PartnerProblem, customer_partner, guest_key, guest_partner
 from ..mapping.products import fingerprint
@@ -17,13 +17,6 @@ Kind = Link.Kind
 PRELOAD_ABOVE = 30
 
 
-def _gmt(value) -> timezone.datetime | None:
-    parsed = parse_datetime(value or "")
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.utc)
-    return parsed
-
-
 class PartnerBook:
     """Finds the FLOWii partner of a shop customer or guest, creating or updating it."""
 
@@ -33,6 +26,10 @@ class PartnerBook:
         self.customer_keys = MetaKeys(s.customer_ico_key, s.customer_dic_key, s.customer_ic_dph_key)
         self.order_keys = MetaKeys(s.order_ico_key, s.order_dic_key, s.order_ic_dph_key)
         self._index = None
+
+    @property
+    def preloaded(self) -> bool:
+        return self._index is not None
 
     def preload(self) -> None:
         """Reads every FLOWii partner once, to match many customers without a lookup each."""
@@ -56,6 +53,14 @@ class PartnerBook:
             if found:
                 return found
         return None
+
+    def linked(self, kind: str, shop_id) -> int | None:
+        """The FLOWii partner already linked to this buyer, if any."""
+        return (
+            Link.objects.filter(kind=kind, shop_id=str(shop_id))
+            .values_list("flowii_id", flat=True)
+            .first()
+        )
 
     def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, *, update=True) -> int:
         """The FLOWii partner id for this buyer; writes only what changed. Raises RemoteError."""
@@ -122,7 +127,7 @@ class PartnerBook:
             Kind.CUSTOMER,
             str(customer["id"]),
             payload,
-            _gmt(customer.get("date_modified_gmt")),
+            parse_utc(customer.get("date_modified_gmt")),
             update=update,
         )
 
@@ -144,18 +149,18 @@ def export_customers(ctx) -> None:
     book = PartnerBook(ctx)
     since = None if full else ctx.bookmark(STREAM)
     links = dict(Link.objects.filter(kind=Kind.CUSTOMER).values_list("shop_id", "shop_modified"))
-    if full and ctx.woo.count("customers", {"role": "all"}) - len(links) > PRELOAD_ABOVE:
+    if since is None and ctx.woo.count("customers", {"role": "all"}) - len(links) > PRELOAD_ABOVE:
         book.preload()
     params = {"role": "all", "orderby": "registered_date", "order": "desc"}
     for customer in ctx.woo.iter_pages("customers", params):
-        created = _gmt(customer.get("date_created_gmt"))
+        created = parse_utc(customer.get("date_created_gmt"))
         if since and created and created < since:
             break  # newest first: everything older was seen by an earlier run
         ctx.seen(STREAM, created)
         ctx.count("read")
         ctx.progress(step=1, label="customers")
         shop_id = str(customer["id"])
-        modified = _gmt(customer.get("date_modified_gmt"))
+        modified = parse_utc(customer.get("date_modified_gmt"))
         if shop_id in links and links[shop_id] and modified and modified <= links[shop_id]:
             ctx.count("unchanged")
             continue

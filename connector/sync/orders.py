@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from ..dates import parse_utc, to_shop_gmt
 from ..http import RemoteError
-from ..mapping.customers import PartnerProblem
+from ..mapping.customers import PartnerProblem, guest_key
 from ..mapping.orders import OrderChoices, OrderNotExportable, map_order
 from ..models import Link, PaymentMapping, ShippingMapping
-from .customers import PartnerBook
+from .customers import PRELOAD_ABOVE, PartnerBook
 
 STREAM = "orders"
 Kind = Link.Kind
@@ -38,13 +38,6 @@ def resend_order(ctx, order_id: int) -> None:
     exporter.write_back()
 
 
-def _gmt(value):
-    parsed = parse_datetime(value or "")
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.utc)
-    return parsed
-
-
 def _export(ctx, historic: bool) -> None:
     settings = ctx.settings
     problems = []
@@ -63,13 +56,13 @@ def _export(ctx, historic: bool) -> None:
     stream = "historic-orders" if historic else STREAM
     if historic:
         if settings.new_orders_from:
-            params.update(before=_iso(settings.new_orders_from), dates_are_gmt="true")
+            params.update(before=to_shop_gmt(settings.new_orders_from), dates_are_gmt="true")
     else:
         since = ctx.bookmark(stream)
         if since:
-            params.update(modified_after=_iso(since), dates_are_gmt="true")
+            params.update(modified_after=to_shop_gmt(since), dates_are_gmt="true")
         if settings.new_orders_from:
-            params.update(after=_iso(settings.new_orders_from), dates_are_gmt="true")
+            params.update(after=to_shop_gmt(settings.new_orders_from), dates_are_gmt="true")
     exporter = OrderExporter(ctx, stream=stream)
     page = []
     for order in ctx.woo.iter_pages("orders", params):
@@ -80,10 +73,6 @@ def _export(ctx, historic: bool) -> None:
     if page:
         exporter.export_page(page)
     exporter.write_back()
-
-
-def _iso(value) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def after_flowii_answered(order: dict, flowii_order: dict) -> None:
@@ -133,15 +122,21 @@ class OrderExporter:
                 kind=Kind.ORDER, shop_id__in=[str(o["id"]) for o in orders]
             ).values_list("shop_id", flat=True)
         )
-        ready = []
+        todo = []
         for order in orders:
             ctx.count("read")
-            ctx.seen(self.stream, _gmt(order.get("date_modified_gmt")))
+            ctx.seen(self.stream, parse_utc(order.get("date_modified_gmt")))
             if str(order["id"]) in linked and not force:
                 ctx.count("unchanged")
                 ctx.progress(step=1)
                 continue
-            body = self._prepare(order)
+            todo.append(order)
+        if not todo:
+            return
+        buyers = self._buyers(todo)
+        ready = []
+        for order in todo:
+            body = self._prepare(order, buyers)
             if body is not None:
                 ready.append((order, body))
         if not ready:
@@ -161,7 +156,7 @@ class OrderExporter:
                 defaults={
                     "flowii_id": flowii_order["id"],
                     "flowii_number": flowii_order.get("number") or "",
-                    "shop_modified": _gmt(order.get("date_modified_gmt")),
+                    "shop_modified": parse_utc(order.get("date_modified_gmt")),
                     "needs_write_back": True,
                     "synced_at": timezone.now(),
                 },
@@ -175,13 +170,41 @@ class OrderExporter:
                 flowii_id=flowii_order["id"],
             )
 
-    def _prepare(self, order: dict):
-        ctx = self.ctx
+    def _buyers(self, orders: list[dict]) -> dict[int, dict]:
+        """The shop customers of these orders who have no partner yet, read in one request;
+        many new buyers at once are matched against one read of all FLOWii partners."""
+        ids = {int(o["customer_id"]) for o in orders if o.get("customer_id")}
+        linked = set(
+            Link.objects.filter(kind=Kind.CUSTOMER, shop_id__in=[str(i) for i in ids]).values_list(
+                "shop_id", flat=True
+            )
+        )
+        missing = sorted(i for i in ids if str(i) not in linked)
+        guests = {guest_key(o) for o in orders if not o.get("customer_id")}
+        guests -= set(
+            Link.objects.filter(kind=Kind.GUEST, shop_id__in=guests).values_list(
+                "shop_id", flat=True
+            )
+        )
+        if len(missing) + len(guests) > PRELOAD_ABOVE and not self.partners.preloaded:
+            self.partners.preload()
+        if not missing:
+            return {}
+        found = self.ctx.woo.get(
+            "customers", include=",".join(map(str, missing)), per_page=100, role="all"
+        )
+        return {c["id"]: c for c in found or []}
+
+    def _prepare(self, order: dict, buyers: dict[int, dict]):
         try:
-            if order.get("customer_id"):
-                customer = ctx.woo.get(f"customers/{int(order['customer_id'])}")
-                partner_id = self.partners.for_customer(customer, update=False)
+            customer_id = int(order.get("customer_id") or 0)
+            linked = self.partners.linked(Kind.CUSTOMER, customer_id) if customer_id else None
+            if linked:
+                partner_id = linked
+            elif customer_id in buyers:
+                partner_id = self.partners.for_customer(buyers[customer_id])
             else:
+                # A guest, or an account gone from the shop: the billing data names the buyer.
                 partner_id = self.partners.for_guest(order)
             return map_order(order, partner_id, self.choices())
         except OrderNotExportable as problem:
@@ -211,7 +234,7 @@ class OrderExporter:
     def _failed(self, order: dict, reason: str, skipped: bool = False) -> None:
         ctx = self.ctx
         ctx.count("skipped" if skipped else "failed")
-        ctx.failed_at(self.stream, _gmt(order.get("date_modified_gmt")))
+        ctx.failed_at(self.stream, parse_utc(order.get("date_modified_gmt")))
         ctx.progress(step=1)
         ctx.error(
             f"Order {order.get('number') or order.get('id')} is not exported: {reason} "

@@ -4,8 +4,8 @@ before children), then the products page by page, written in batches of at most 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from ..dates import parse_utc
 from ..mapping.products import (
     ProductProblem,
     category_payload,
@@ -205,7 +205,7 @@ def _import_product_pages(ctx, category_map: dict[int, int], left_out: set[int])
     state = {"prices_with_vat": None, "tax_classes": None, "codes": {}}
     page: list[dict] = []
     for product in ctx.flowii.products(modified_since=since):
-        ctx.seen(STREAM, parse_datetime(product.get("modifiedAt") or ""))
+        ctx.seen(STREAM, parse_utc(product.get("modifiedAt")))
         page.append(product)
         if len(page) == 100:
             _import_page(ctx, page, category_map, left_out, links, state)
@@ -288,7 +288,7 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
 
 def _product_failed(ctx, product, reason: str) -> None:
     ctx.count("failed")
-    ctx.failed_at(STREAM, parse_datetime(product.get("modifiedAt") or ""))
+    ctx.failed_at(STREAM, parse_utc(product.get("modifiedAt")))
     ctx.error(
         f"FLOWii product “{product.get('name')}” (id {product.get('id')}, code "
         f"{product.get('code') or '—'}) is not imported: {reason}",
