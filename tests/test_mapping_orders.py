@@ -5,7 +5,6 @@ import copy
 import json
 import random
 from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -24,8 +23,8 @@ from connector.mapping.orders import (
 from connector.sandbox.flowii_sim import item_amounts as simulator_item_amounts
 from connector.sandbox.flowii_sim import read_decimal
 from tests.conftest import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD
+from tests.golden import CASES
 
-CASES = Path("/work/shared/fixtures/woocommerce-real/cases")
 D = Decimal
 CENT, TENTH_CENT = D("0.01"), D("0.0001")
 PARTNER = 42

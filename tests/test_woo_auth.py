@@ -5,7 +5,6 @@ import base64
 import hashlib
 import hmac
 import json
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -23,12 +22,12 @@ from connector.sandbox.woo_auth import (
     sign_oauth_query,
     string_to_sign,
 )
+from tests.golden import CASES as GOLDEN
 
 HOME = "http://127.0.0.1:8001"
 SECURE_HOME = "https://shop.test"
 PRODUCTS = "/wp-json/wc/v3/products"
 NOW = 1_750_000_000
-GOLDEN = Path("/work/shared/fixtures/woocommerce-real/cases")
 
 SHOP_KEY = ApiKey("ck_sandbox", "cs_sandbox", "read_write")
 READ_KEY = ApiKey("ck_readonly", "cs_readonly", "read")

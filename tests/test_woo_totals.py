@@ -3,13 +3,12 @@ plus small hand-worked orders that pin the rules outside the recorded ones."""
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from connector.sandbox.woo_totals import calculate_order, render_amounts
+from tests.golden import CASES as GOLDEN
 
-GOLDEN = Path("/work/shared/fixtures/woocommerce-real/cases")
 ORDERS = [f"{letter}-{mode}-tax" for letter in "abcdefgh" for mode in ("excl", "incl")]
 VIEWS = {
     "create": ("orders-create-{}", 2),

@@ -14,22 +14,18 @@ import json
 import re
 from base64 import b64encode
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
 
 from connector.sandbox.base import RunningServer
 from connector.sandbox.woocommerce_sim import WooCommerceSimulator
+from tests.golden import GOLDEN
 
 from .conftest import WOO_KEY, WOO_SECRET
 
-GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "woocommerce-real"
 RECORDED_HOST = "http://shop.test"
 COMPARED_HEADERS = ("X-WP-Total", "X-WP-TotalPages", "Link")
-
-if not (GOLDEN / "sequence.jsonl").exists():
-    pytest.skip(f"golden fixtures not found in {GOLDEN}", allow_module_level=True)
 
 SEQUENCE = [json.loads(line) for line in (GOLDEN / "sequence.jsonl").read_text().splitlines()]
 CASES = {path.name: json.loads(path.read_text()) for path in sorted(GOLDEN.glob("cases/*.json"))}

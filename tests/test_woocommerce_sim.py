@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from .conftest import WOO_KEY, WOO_SECRET
+from tests.golden import CASES as GOLDEN_CASES
 
-GOLDEN_CASES = Path(__file__).resolve().parents[2] / "shared/fixtures/woocommerce-real/cases"
+from .conftest import WOO_KEY, WOO_SECRET
 
 
 class Api:

@@ -1,6 +1,7 @@
 """`manage.py sandbox`: serves the simulated WooCommerce and FLOWii on 127.0.0.1 until
 SIGINT/SIGTERM; with --configure it instead points the connector's settings at them."""
 
+import json
 import signal
 import threading
 
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=["small", "large"], default="small")
         parser.add_argument("--latency-ms", type=int, default=0)
         parser.add_argument(
+            "--faults",
+            type=json.loads,
+            default=None,
+            help='Fault switches for both servers as JSON, e.g. \'{"rates": {"503": 0.05}}\'.',
+        )
+        parser.add_argument(
             "--configure",
             action="store_true",
             help="Save connector settings that point at a sandbox running on these ports.",
@@ -36,6 +43,13 @@ class Command(BaseCommand):
             )
         except OSError as exc:
             raise CommandError(f"Cannot start the sandbox: {exc}") from exc
+        if options["faults"]:
+            try:
+                for server in (sandbox.woocommerce, sandbox.flowii):
+                    server.service.set_faults(options["faults"])
+            except (TypeError, ValueError) as exc:
+                sandbox.stop()
+                raise CommandError(f"--faults: {exc}") from exc
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
