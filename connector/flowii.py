@@ -271,9 +271,10 @@ class FlowiiClient:
 
     # -- lists --------------------------------------------------------------------------
     def iter_pages(
-        self, path: str, params: dict | None = None, page_size: int = MAX_PAGE_SIZE
+        self, path: str, params: dict | None = None, page_size: int = MAX_PAGE_SIZE, on_total=None
     ) -> Iterator[dict]:
-        """Every item of a list, page by page; only one page is held at a time."""
+        """Every item of a list, page by page; only one page is held at a time. `on_total` is
+        told the number of items once the first page is in, for progress bars."""
         page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         call = f"GET {path.strip('/')}"
         page = 1
@@ -283,8 +284,10 @@ class FlowiiClient:
             if not isinstance(answer, dict) or not isinstance(answer.get(PAGE_DATA), list):
                 raise MalformedResponse(SYSTEM, call, "answered a list without its data")
             items = answer[PAGE_DATA]
-            yield from items
             total = answer.get(PAGE_TOTAL)
+            if on_total is not None and page == 1:
+                on_total(total if isinstance(total, int) else len(items))
+            yield from items
             size = answer.get(PAGE_SIZE_ANSWERED) or page_size  # FLOWii may clamp it
             if not items or not isinstance(total, int) or page * size >= total:
                 return
@@ -314,10 +317,13 @@ class FlowiiClient:
         modified_since: datetime | None = None,
         category_id: int | None = None,
         code: str | None = None,
+        on_total=None,
     ) -> Iterator[dict]:
         """Goods and services; `modified_since` gives those modified at or after it."""
         return self.iter_pages(
-            PRODUCTS, {"modifiedSince": modified_since, "categoryId": category_id, "code": code}
+            PRODUCTS,
+            {"modifiedSince": modified_since, "categoryId": category_id, "code": code},
+            on_total=on_total,
         )
 
     # -- partners -----------------------------------------------------------------------

@@ -290,9 +290,12 @@ class WooCommerceClient:
         return self.request("DELETE", path, params).data
 
     # -- lists --------------------------------------------------------------------------
-    def iter_pages(self, path: str, params: dict | None = None, per_page: int = 100) -> Iterator:
+    def iter_pages(
+        self, path: str, params: dict | None = None, per_page: int = 100, on_total=None
+    ) -> Iterator:
         """Every item of a list, page by page; only one page is held at a time. Lists
-        without paging headers (gateways, zones) come in one page."""
+        without paging headers (gateways, zones) come in one page. `on_total` is told the
+        number of items (X-WP-Total) once the first page is in, for progress bars."""
         per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
         page = 1
         while True:
@@ -304,6 +307,8 @@ class WooCommerceClient:
                 raise MalformedResponse(
                     SYSTEM, f"GET {path.strip('/')}", "answered with something other than a list"
                 )
+            if on_total is not None and page == 1:
+                on_total(_int_header(reply.headers, "X-WP-Total") or len(items))
             yield from items
             total_pages = _int_header(reply.headers, "X-WP-TotalPages")
             if not items or total_pages is None or page >= total_pages:

@@ -152,7 +152,8 @@ def export_customers(ctx) -> None:
     if since is None and ctx.woo.count("customers", {"role": "all"}) - len(links) > PRELOAD_ABOVE:
         book.preload()
     params = {"role": "all", "orderby": "registered_date", "order": "desc"}
-    for customer in ctx.woo.iter_pages("customers", params):
+    on_total = lambda n: ctx.progress(done=0, total=n, label="customers")  # noqa: E731
+    for customer in ctx.woo.iter_pages("customers", params, on_total=on_total):
         created = parse_utc(customer.get("date_created_gmt"))
         if since and created and created < since:
             break  # newest first: everything older was seen by an earlier run

@@ -65,7 +65,8 @@ def _export(ctx, historic: bool) -> None:
             params.update(after=to_shop_gmt(settings.new_orders_from), dates_are_gmt="true")
     exporter = OrderExporter(ctx, stream=stream)
     page = []
-    for order in ctx.woo.iter_pages("orders", params):
+    on_total = lambda n: ctx.progress(done=0, total=n, label="orders")  # noqa: E731
+    for order in ctx.woo.iter_pages("orders", params, on_total=on_total):
         page.append(order)
         if len(page) == PAGE:
             exporter.export_page(page)
@@ -145,10 +146,10 @@ class OrderExporter:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             answers = list(pool.map(self._create, ready))
         for (order, _body), (flowii_order, created, error) in zip(ready, answers, strict=True):
-            ctx.progress(step=1, label="orders")
             if error is not None:
                 self._failed(order, error)
                 continue
+            ctx.progress(step=1, label="orders")
             after_flowii_answered(order, flowii_order)
             Link.objects.update_or_create(
                 kind=Kind.ORDER,

@@ -204,7 +204,9 @@ def _import_product_pages(ctx, category_map: dict[int, int], left_out: set[int])
     }
     state = {"prices_with_vat": None, "tax_classes": None, "codes": {}}
     page: list[dict] = []
-    for product in ctx.flowii.products(modified_since=since):
+    for product in ctx.flowii.products(
+        modified_since=since, on_total=lambda n: ctx.progress(done=0, total=n, label="products")
+    ):
         ctx.seen(STREAM, parse_utc(product.get("modifiedAt")))
         page.append(product)
         if len(page) == 100:
