@@ -247,7 +247,7 @@ class SyncRun(models.Model):
 
     class Meta:
         verbose_name = _("run")
-        verbose_name_plural = _("runs")
+        verbose_name_plural = _("synchronisation")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["started_at"])]
 

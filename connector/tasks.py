@@ -67,6 +67,11 @@ def busy_message(kind: str) -> str | None:
     return refusal_message(lock.run) if lock else None
 
 
+# "Import all products" and "Export all customers" read everything; "Export new orders" reads
+# what changed since the last run.
+FULL_BY_BUTTON = {SyncRun.Kind.PRODUCTS, SyncRun.Kind.CUSTOMERS, SyncRun.Kind.HISTORIC_ORDERS}
+
+
 def enqueue_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON) -> str:
     """Queues a run for the worker and returns the task id; RunRefused when one of the same
     kind is going on (the run itself checks again, under the lock, when it starts)."""
@@ -75,4 +80,5 @@ def enqueue_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON) -> str:
     message = busy_message(kind)
     if message:
         raise RunRefused(message)
-    return async_task("connector.tasks.run_sync", str(kind), str(trigger), group="connector")
+    full = SyncRun.Kind(kind) in FULL_BY_BUTTON
+    return async_task("connector.tasks.run_sync", str(kind), str(trigger), full, group="connector")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .countries import is_country
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 NAME_LIMIT = 200
 
 
@@ -42,8 +43,11 @@ def _address(block: dict | None) -> dict | None:
     country = (block.get("country") or "").strip().upper()
     if not (street or city):
         return None
-    if country and not _COUNTRY.match(country):
-        raise PartnerProblem(f"the country “{block.get('country')}” is not an ISO country code")
+    if country and not is_country(country):
+        raise PartnerProblem(
+            f"the country “{block.get('country')}” is not an ISO country code; "
+            "correct the address in the shop"
+        )
     return {
         "street": street,
         "city": city,
@@ -143,3 +147,25 @@ def customer_external_id(customer_id) -> str:
 
 def guest_external_id(key: str) -> str:
     return f"wc-guest-{key}"[:200]
+
+
+def partner_notes(billing: dict, email: str | None, payload: dict) -> list[str]:
+    """What the partner body had to leave out or shorten, for a warning in the log."""
+    notes = []
+    given = [(v or "").strip() for v in (billing.get("email"), email)]
+    if any(given) and not payload["email"]:
+        bad = next(v for v in given if v)
+        notes.append(
+            f"its e-mail “{bad}” is not a valid address and was left out; correct it in the shop"
+        )
+    full = (billing.get("company") or "").strip() or " ".join(
+        p
+        for p in (
+            (billing.get("first_name") or "").strip(),
+            (billing.get("last_name") or "").strip(),
+        )
+        if p
+    )
+    if len(full) > NAME_LIMIT:
+        notes.append(f"its name is longer than {NAME_LIMIT} characters and was shortened")
+    return notes

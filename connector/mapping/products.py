@@ -130,6 +130,24 @@ def product_payload(
     return payload
 
 
+def product_notes(product: dict, tax_classes: dict[Decimal, str]) -> list[str]:
+    """What the shop owner should know about an imported product (for a warning line)."""
+    notes = []
+    rate = product.get("vatRate")
+    try:
+        known = rate in (None, "") or Decimal(str(rate)).normalize() in tax_classes
+    except InvalidOperation:
+        known = False
+    if not known:
+        notes.append(
+            f"its VAT rate {rate} % matches no tax rate of the shop, so its tax class was left "
+            "as it is; add the rate in WooCommerce (Settings, Tax)"
+        )
+    if not product.get("isActive", True):
+        notes.append("it is inactive in FLOWii, so it was set out of stock")
+    return notes
+
+
 def tax_classes_by_rate(shop_tax_rates: list[dict], country: str = "SK") -> dict[Decimal, str]:
     """VAT rate -> the shop's tax class with that rate for the shop's country (standard is
     ""). Where two classes share a rate, the standard one wins, then the first."""

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from ..dates import parse_utc
 from ..http import RemoteError
-from ..mapping.customers import MetaKeys, PartnerProblem, customer_partner, guest_key, guest_partner
+from ..mapping.customers import (
+    MetaKeys,
+    PartnerProblem,
+    customer_partner,
+    guest_key,
+    guest_partner,
+    partner_notes,
+)
 from ..mapping.products import fingerprint
 from ..models import Link, SyncRun
 
@@ -62,13 +69,13 @@ class PartnerBook:
             .first()
         )
 
-    def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, *, update=True) -> int:
+    def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, notes=()) -> int:
         """The FLOWii partner id for this buyer; writes only what changed. Raises RemoteError."""
         ctx = self.ctx
         fp = fingerprint(payload)
         link = Link.objects.filter(kind=kind, shop_id=shop_id).first()
         label = payload["name"]
-        if link and (link.fingerprint == fp or not update):
+        if link and link.fingerprint == fp:
             ctx.count("unchanged")
             return link.flowii_id
         if link:
@@ -105,6 +112,10 @@ class PartnerBook:
                     value = (partner.get(field) or "").strip().lower()
                     if value:
                         self._index[field][value] = partner
+        for note in notes:
+            ctx.warning(
+                f"Partner “{label}”: {note}.", kind=kind, shop_id=shop_id, flowii_id=partner["id"]
+            )
         Link.objects.update_or_create(
             kind=kind,
             shop_id=shop_id,
@@ -117,25 +128,22 @@ class PartnerBook:
         )
         return partner["id"]
 
-    def for_customer(self, customer: dict, *, update=True) -> int:
+    def for_customer(self, customer: dict) -> int:
         payload = customer_partner(
             customer,
             customer_type_id=self.ctx.settings.customer_type_id,
             meta_keys=self.customer_keys,
         )
-        return self.ensure(
-            Kind.CUSTOMER,
-            str(customer["id"]),
-            payload,
-            parse_utc(customer.get("date_modified_gmt")),
-            update=update,
-        )
+        notes = partner_notes(customer.get("billing") or {}, customer.get("email"), payload)
+        modified = parse_utc(customer.get("date_modified_gmt"))
+        return self.ensure(Kind.CUSTOMER, str(customer["id"]), payload, modified, notes)
 
     def for_guest(self, order: dict) -> int:
         payload = guest_partner(
             order, customer_type_id=self.ctx.settings.customer_type_id, meta_keys=self.order_keys
         )
-        return self.ensure(Kind.GUEST, guest_key(order), payload)
+        notes = partner_notes(order.get("billing") or {}, None, payload)
+        return self.ensure(Kind.GUEST, guest_key(order), payload, notes=notes)
 
 
 def export_customers(ctx) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ..dates import parse_utc, to_shop_gmt
 from ..http import RemoteError
 from ..mapping.customers import PartnerProblem, guest_key
+from ..mapping.order_checks import order_notes, order_problem
 from ..mapping.orders import OrderChoices, OrderNotExportable, map_order
 from ..models import Link, PaymentMapping, ShippingMapping
 from .customers import PRELOAD_ABOVE, PartnerBook
@@ -163,6 +164,13 @@ class OrderExporter:
                 },
             )
             ctx.count("created" if created else "unchanged")
+            for note in order_notes(order):
+                ctx.warning(
+                    f"Order {order.get('number') or order['id']}: {note}.",
+                    kind=Kind.ORDER,
+                    shop_id=order["id"],
+                    flowii_id=flowii_order["id"],
+                )
             what = "created in FLOWii as" if created else "was already in FLOWii as"
             ctx.info(
                 f"Order {order.get('number') or order['id']} {what} {flowii_order.get('number')}.",
@@ -197,6 +205,10 @@ class OrderExporter:
         return {c["id"]: c for c in found or []}
 
     def _prepare(self, order: dict, buyers: dict[int, dict]):
+        problem = order_problem(order)
+        if problem:
+            self._failed(order, problem + ".", skipped=True)
+            return None
         try:
             customer_id = int(order.get("customer_id") or 0)
             linked = self.partners.linked(Kind.CUSTOMER, customer_id) if customer_id else None

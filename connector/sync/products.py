@@ -11,6 +11,7 @@ from ..mapping.products import (
     category_payload,
     fingerprint,
     plan_categories,
+    product_notes,
     product_payload,
     tax_classes_by_rate,
 )
@@ -285,7 +286,7 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
                 )
             to_write.append((product, payload, fp, shop_id))
     if to_write:
-        _write_products(ctx, to_write, links)
+        _write_products(ctx, to_write, links, state["tax_classes"])
 
 
 def _product_failed(ctx, product, reason: str) -> None:
@@ -299,7 +300,7 @@ def _product_failed(ctx, product, reason: str) -> None:
     )
 
 
-def _write_products(ctx, to_write, links) -> None:
+def _write_products(ctx, to_write, links, tax_classes) -> None:
     creates = [
         (p, {**payload, "status": "draft"}, fp) for p, payload, fp, sid in to_write if not sid
     ]
@@ -335,15 +336,17 @@ def _write_products(ctx, to_write, links) -> None:
         created = result.action == "create"
         ctx.count("created" if created else "updated")
         what = "created as a draft" if created else "updated"
-        note = (
-            " It is inactive in FLOWii: set out of stock."
-            if not product.get("isActive", True)
-            else ""
-        )
         ctx.info(
-            f"Product “{payload['name']}” ({payload['sku']}) {what}.{note}",
+            f"Product “{payload['name']}” ({payload['sku']}) {what}.",
             kind=Kind.PRODUCT,
             shop_id=shop_id,
             flowii_id=product["id"],
         )
+        for note in product_notes(product, tax_classes):
+            ctx.warning(
+                f"Product “{payload['name']}” ({payload['sku']}): {note}.",
+                kind=Kind.PRODUCT,
+                shop_id=shop_id,
+                flowii_id=product["id"],
+            )
     _upsert_links(Kind.PRODUCT, rows)

@@ -1,0 +1,161 @@
+"""What the Shipping and Payments pages share: one editable row per shop method with a
+select of FLOWii records, a "refresh from shop" button, and unmapped methods highlighted."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from ..http import RemoteError
+from ..models import Link, Settings, SyncLog
+from .choices import flowii_data
+from .connection import QUICK, shop_client
+
+# How the orders stream logs an order held back by an unmapped method, e.g.
+# "Shipping method “Kuriér” (flat_rate:1) is not mapped to a FLOWii shipping item."
+UNMAPPED_LINE = re.compile(r"\(([^()\s]+)\) is not mapped to a FLOWii (shipping item|payment type)")
+
+
+def orders_waiting(word: str) -> dict[str, int]:
+    """Per method key, how many shop orders were last held back because it is unmapped and
+    are still not in FLOWii. `word` is "shipping item" or "payment type"."""
+    lines = SyncLog.objects.filter(
+        kind=Link.Kind.ORDER, message__contains=f"is not mapped to a FLOWii {word}"
+    ).values_list("shop_id", "message")
+    orders: dict[str, set[str]] = {}
+    for shop_id, message in lines:
+        match = UNMAPPED_LINE.search(message)
+        if match and match.group(2) == word and shop_id:
+            orders.setdefault(match.group(1), set()).add(shop_id)
+    if not orders:
+        return {}
+    everyone = set().union(*orders.values())
+    exported = set(
+        Link.objects.filter(kind=Link.Kind.ORDER, shop_id__in=everyone).values_list(
+            "shop_id", flat=True
+        )
+    )
+    return {key: len(ids - exported) for key, ids in orders.items() if ids - exported}
+
+
+class MappingAdmin(admin.ModelAdmin):
+    """Base of the two mapping pages. Subclasses name the FLOWii field and how to read the
+    shop's methods (`refresh(woo)` returning the rows)."""
+
+    flowii_field = ""
+    log_word = ""
+    page_title = ""
+    list_display_links = None
+    list_per_page = 200
+    actions = None
+    change_list_template = "admin/connector/mapping_change_list.html"
+
+    class Media:
+        css = {"all": ("connector/admin.css",)}
+
+    def refresh(self, woo) -> list:
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return False  # the rows come from the shop: "Refresh from shop"
+
+    # -- the editable list ----------------------------------------------------------------
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        form.flowii_data = flowii_data(request, Settings.load())
+        return form
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.flowii_data = flowii_data(request, Settings.load())
+        return form
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = dict(extra_context or {})
+        extra_context["refresh_url"] = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_refresh"
+        )
+        extra_context["can_refresh"] = self.has_change_permission(request)
+        extra_context["title"] = self.page_title
+        response = super().changelist_view(request, extra_context)
+        data = getattr(request, "_connector_flowii", None)
+        if data is not None and hasattr(response, "context_data"):
+            response.context_data["flowii_error"] = data.error
+        return response
+
+    def get_list_display(self, request):
+        # The state column knows, for this request, which methods held orders back.
+        waiting = orders_waiting(self.log_word)
+        key_of = self.method_key
+
+        @admin.display(description=_("state"))
+        def state(obj):
+            if getattr(obj, self.flowii_field) is not None:
+                return format_html('<span class="connector-badge ok">{}</span>', gettext("mapped"))
+            held = waiting.get(key_of(obj), 0)
+            if held:
+                text = ngettext(
+                    "not mapped: %(n)s order waits for it",
+                    "not mapped: %(n)s orders wait for it",
+                    held,
+                ) % {"n": held}
+                return format_html(
+                    '<span class="connector-badge unmapped connector-unmapped">{}</span>', text
+                )
+            if not obj.enabled:
+                return format_html(
+                    '<span class="connector-badge off">{}</span>', gettext("off in the shop")
+                )
+            return format_html(
+                '<span class="connector-badge unmapped connector-unmapped">{}</span>',
+                gettext("not mapped: orders using it are not exported"),
+            )
+
+        return [*self.list_display, state]
+
+    def method_key(self, obj) -> str:
+        raise NotImplementedError
+
+    # -- the "refresh from shop" button ------------------------------------------------------
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_refresh"
+        return [
+            path("refresh/", self.admin_site.admin_view(self.refresh_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def refresh_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        settings = Settings.load()
+        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        if not (settings.shop_url and settings.shop_consumer_key and settings.shop_consumer_secret):
+            self.message_user(
+                request,
+                gettext("Fill in the shop connection in Settings first."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
+        try:
+            rows = self.refresh(shop_client(settings, **QUICK))
+        except (RemoteError, OSError, ValueError) as exc:
+            self.message_user(
+                request,
+                gettext("The shop could not be read: %(problem)s") % {"problem": exc},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
+        self.message_user(request, self.refreshed_message(len(rows)), messages.SUCCESS)
+        return HttpResponseRedirect(back)
+
+    def refreshed_message(self, n: int) -> str:
+        raise NotImplementedError

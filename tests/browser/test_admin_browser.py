@@ -1,0 +1,327 @@
+"""The shop owner's admin in a real browser (Chromium, headless): log in, fill the settings
+against the sandbox, pick from the FLOWii data, map shipping and payment, press each one-off
+button and watch it finish, read the logs, and see it all in Slovak."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.models import Schedule
+from playwright.sync_api import expect
+
+from connector.models import (
+    Link,
+    PaymentMapping,
+    RunLock,
+    Settings,
+    ShippingMapping,
+    SyncLog,
+    SyncRun,
+)
+from connector.sandbox.configure import configure_for_sandbox
+from connector.sandbox.seed import FLOWII_CHOICES
+from connector.scheduling import SYNC_NAME
+from tests.browser.conftest import RUN_TIMEOUT, log_in
+from tests.conftest import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD, WOO_KEY, WOO_SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SETTINGS = "/admin/connector/settings/"
+SYNC = "/admin/connector/syncrun/"
+LOGS = "/admin/connector/synclog/"
+SHIPPING = "/admin/connector/shippingmapping/"
+PAYMENTS = "/admin/connector/paymentmapping/"
+
+
+def messages(page):
+    return page.locator("ul.messagelist")
+
+
+def save(page):
+    page.click("input[name=_save]")
+
+
+# -- log in and settings -------------------------------------------------------------------
+
+
+def test_log_in(page, live_server, owner):
+    page.goto(f"{live_server.url}{SETTINGS}")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    log_in(page, live_server)
+    expect(page.locator("#content-main")).to_contain_text("FLOWii connector")
+    page.click("#content-main a[href$='/connector/settings/']")
+    expect(page.locator("h1")).to_have_text("Connector settings")
+
+
+def test_fill_settings_against_the_sandbox(admin_page, live_server, woo_server, flowii_server):
+    page = admin_page
+    page.goto(f"{live_server.url}{SETTINGS}")
+    expect(page.locator(".connector-flowii-error")).to_contain_text("Fill in the FLOWii login")
+    expect(page.locator("#id_flowii_password_helptext")).to_have_text("Not set.")
+    page.fill("#id_flowii_url", flowii_server.url)
+    page.fill("#id_flowii_email", FLOWII_EMAIL)
+    page.fill("#id_flowii_password", FLOWII_PASSWORD)
+    page.fill("#id_flowii_api_key", FLOWII_API_KEY)
+    page.fill("#id_shop_url", woo_server.url)
+    page.fill("#id_shop_consumer_key", WOO_KEY)
+    page.fill("#id_shop_consumer_secret", WOO_SECRET)
+    save(page)
+
+    expect(messages(page)).to_contain_text("Shop: connected to")
+    expect(messages(page)).to_contain_text("The shop's prices are entered with VAT.")
+    expect(messages(page)).to_contain_text("FLOWii: connected as demo@flowii.test")
+    expect(page.locator(".connector-flowii-error")).to_have_count(0)
+    expect(page.locator("#id_flowii_password_helptext")).to_contain_text("Set.")
+    expect(page.locator("#id_flowii_password")).to_have_value("")
+
+    # The FLOWii account's data is offered; the category tree is indented.
+    expect(page.locator("#id_supplier_company_id option")).to_have_count(4)
+    child = page.locator("#id_non_stock_category_ids option[value='102']")
+    assert child.evaluate("o => o.textContent") == "\u00a0" * 4 + "Montáž a servis"
+    page.select_option("#id_supplier_company_id", label="Moja firma s.r.o. (IČO 36123455)")
+    page.select_option("#id_customer_type_id", label="Zákazník")
+    page.select_option("#id_non_stock_unit_id", label="kus (ks)")
+    page.select_option("#id_non_stock_category_ids", ["101"])
+    page.select_option("#id_shipping_category_ids", ["103"])
+
+    # A schedule under five minutes is refused, then a valid one is saved.
+    page.select_option("#id_schedule", "interval")
+    page.fill("#id_schedule_minutes", "3")
+    save(page)
+    expect(page.locator(".field-schedule_minutes .errorlist")).to_contain_text("5 or more")
+    page.fill("#id_schedule_minutes", "15")
+    save(page)
+    expect(messages(page)).to_contain_text("was changed successfully")
+
+    saved = Settings.load()
+    assert (saved.supplier_company_id, saved.customer_type_id, saved.non_stock_unit_id) == (
+        1,
+        11,
+        21,
+    )
+    assert (saved.non_stock_category_ids, saved.shipping_category_ids) == ([101], [103])
+    assert (saved.flowii_password, saved.shop_consumer_secret) == (FLOWII_PASSWORD, WOO_SECRET)
+    row = Schedule.objects.get(name=SYNC_NAME)
+    assert (row.schedule_type, row.minutes) == (Schedule.MINUTES, 15)
+    assert FLOWII_PASSWORD not in page.content()
+
+
+def test_wrong_flowii_password_is_reported_in_words(
+    admin_page, live_server, woo_server, flowii_server
+):
+    configure_for_sandbox(woo_server.url, flowii_server.url)
+    page = admin_page
+    page.goto(f"{live_server.url}{SETTINGS}")
+    page.fill("#id_flowii_password", "not-the-password")
+    save(page)
+    expect(messages(page)).to_contain_text("FLOWii: the login e-mail or password is wrong")
+    expect(messages(page)).to_contain_text("Shop: connected to")
+    expect(page.locator(".connector-flowii-error")).to_contain_text("password is wrong")
+    # The saved choice stays selected although FLOWii cannot list the companies now.
+    selected = page.locator("#id_supplier_company_id option:checked")
+    expect(selected).to_have_text("#1 (saved)")
+
+
+# -- mapping ---------------------------------------------------------------------------------
+
+
+def _map_rows(page, column: str, wanted: dict):
+    for key, flowii_id in wanted.items():
+        row = page.locator("#result_list tbody tr").filter(
+            has=page.locator(f"td.field-{column}", has_text=re.compile(f"^{re.escape(key)}$"))
+        )
+        row.locator("select").select_option(str(flowii_id))
+    save(page)
+
+
+def test_map_shipping_and_payment(admin_page, live_server, woo_server, flowii_server):
+    configure_for_sandbox(woo_server.url, flowii_server.url)
+    ShippingMapping.objects.all().delete()
+    PaymentMapping.objects.all().delete()
+    page = admin_page
+
+    page.goto(f"{live_server.url}{SHIPPING}")
+    expect(page.locator(".connector-hint")).to_contain_text("Refresh from shop")
+    page.click("#connector-refresh")
+    expect(messages(page)).to_contain_text("Read 4 shipping methods from the shop.")
+    enabled = ShippingMapping.objects.filter(enabled=True).count()
+    expect(page.locator("tr:has(.connector-unmapped)")).to_have_count(enabled)
+    expect(page.locator("td.field-title", has_text="Slovenská pošta")).to_be_visible()
+    _map_rows(page, "method", FLOWII_CHOICES["shipping_mapping"])
+    expect(messages(page)).to_contain_text("changed successfully")
+    expect(page.locator(".connector-unmapped")).to_have_count(0)
+    mapped = {m.key: m.flowii_product_id for m in ShippingMapping.objects.all()}
+    assert mapped == FLOWII_CHOICES["shipping_mapping"]
+    assert ShippingMapping.objects.get(method_id="local_pickup").flowii_product_name == (
+        "Osobný odber"
+    )
+
+    page.goto(f"{live_server.url}{PAYMENTS}")
+    page.click("#connector-refresh")
+    expect(messages(page)).to_contain_text("payment gateways from the shop.")
+    _map_rows(page, "gateway", FLOWII_CHOICES["payment_mapping"])
+    expect(messages(page)).to_contain_text("changed successfully")
+    mapped = {p.gateway_id: p.flowii_payment_type_id for p in PaymentMapping.objects.all()}
+    assert mapped == FLOWII_CHOICES["payment_mapping"]
+
+
+# -- the one-off buttons ------------------------------------------------------------------------
+
+
+def _finished_row(page, kind_label: str):
+    row = page.locator("#connector-live-rows tr").filter(has_text=kind_label)
+    expect(row).to_have_attribute(
+        "data-status", re.compile("^(succeeded|partly_failed|failed)$"), timeout=RUN_TIMEOUT
+    )
+    return row
+
+
+def _shown_counts(row) -> dict:
+    counts = {}
+    for item in row.locator(".connector-count").all():
+        counts[item.get_attribute("data-name")] = int(item.locator("b").inner_text())
+    return counts
+
+
+def test_each_button_runs_to_the_end_with_its_counts(
+    admin_page, live_server, woo_server, flowii_server, task_worker
+):
+    configure_for_sandbox(woo_server.url, flowii_server.url)
+    page = admin_page
+    page.goto(f"{live_server.url}{SYNC}")
+    flowii = flowii_server.service.tables
+    shop = woo_server.service.shop
+    shop_records_before = len(shop.products) + len(shop.categories)
+    buttons = [
+        ("products", "Products and categories"),
+        ("customers", "Customers"),
+        ("orders", "New orders"),
+        ("historic-orders", "Earlier orders"),
+    ]
+    exported_statuses = set(Settings.load().order_statuses)
+    for kind, label in buttons:
+        partners_before, orders_before = len(flowii["partners"].rows), len(flowii["orders"].rows)
+        page.click(f"button.connector-run[data-kind='{kind}']")
+        expect(messages(page)).to_contain_text("has started")
+        row = _finished_row(page, label)
+        run = SyncRun.objects.get(kind=kind)
+        assert run.status == SyncRun.Status.SUCCEEDED, (run.reason, list(run.logs.all()[:5]))
+        expect(row.locator(".connector-badge")).to_have_text("succeeded")
+        shown = _shown_counts(row)
+        assert shown == {
+            "read": run.read,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "skipped": run.skipped,
+            "failed": run.failed,
+        }
+        new_partners = len(flowii["partners"].rows) - partners_before
+        new_orders = len(flowii["orders"].rows) - orders_before
+        if kind == "products":
+            # Every product and category it says it created is new in the shop.
+            added = len(shop.products) + len(shop.categories) - shop_records_before
+            assert shown["created"] == added > 0
+        if kind == "customers":
+            assert shown["created"] == new_partners == len(shop.customers) > 0
+        if kind == "orders":
+            # Every order of an exported status went over; guests became partners on the way.
+            wanted = [o for o in shop.orders.values() if o["status"] in exported_statuses]
+            assert shown["read"] == new_orders == len(wanted) > 0
+            assert shown["created"] == new_orders + new_partners
+            assert Link.objects.filter(kind="order").exclude(flowii_number="").count() == new_orders
+        if kind == "historic-orders":
+            assert new_orders == 0  # the sandbox's orders all count as new: none are earlier
+    assert set(task_worker.ran) == {"connector.tasks.run_sync"}
+
+
+def test_progress_bar_moves_without_reloading(admin_page, live_server):
+    run = SyncRun.objects.create(
+        kind="products", trigger="schedule", progress_done=2, progress_total=10, read=2
+    )
+    page = admin_page
+    page.goto(f"{live_server.url}{SYNC}")
+    bar = page.locator(f"#connector-run-{run.pk} [role=progressbar]")
+    expect(bar).to_have_attribute("aria-valuenow", "2")
+    page.evaluate("window.stillTheSamePage = true")
+
+    SyncRun.objects.filter(pk=run.pk).update(progress_done=7, read=7, created=6)
+    expect(bar).to_have_attribute("aria-valuenow", "7")
+    expect(page.locator(f"#connector-run-{run.pk} .connector-progress-text")).to_have_text("7 / 10")
+    SyncRun.objects.filter(pk=run.pk).update(
+        progress_done=10, read=10, created=9, status="succeeded", finished_at=timezone.now()
+    )
+    row = page.locator(f"#connector-run-{run.pk}")
+    expect(row).to_have_attribute("data-status", "succeeded")
+    assert _shown_counts(row)["created"] == 9
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_button_is_refused_while_the_same_kind_runs(admin_page, live_server):
+    run = SyncRun.objects.create(kind="products", trigger="schedule")
+    RunLock.objects.create(
+        name="products", run=run, expires_at=timezone.now() + timedelta(minutes=5)
+    )
+    page = admin_page
+    page.goto(f"{live_server.url}{SYNC}")
+    page.click("button.connector-run[data-kind='products']")
+    expect(messages(page)).to_contain_text(f"is already running (run #{run.pk}")
+    assert SyncRun.objects.count() == 1
+
+
+# -- logs --------------------------------------------------------------------------------------
+
+
+def test_filter_and_search_the_logs(admin_page, live_server):
+    first = SyncRun.objects.create(kind="products", trigger="button", status="succeeded")
+    second = SyncRun.objects.create(kind="orders", trigger="button", status="partly_failed")
+    SyncLog.objects.create(
+        run=first, level="info", kind="product", shop_id="11", flowii_id="501", message="created A"
+    )
+    SyncLog.objects.create(
+        run=second, level="error", kind="order", shop_id="77", message="unmapped B"
+    )
+    SyncLog.objects.create(
+        run=second, level="info", kind="order", shop_id="78", flowii_id="902", message="sent C"
+    )
+    page = admin_page
+    rows = page.locator("#result_list tbody tr")
+    page.goto(f"{live_server.url}{LOGS}")
+    expect(rows).to_have_count(3)
+
+    page.locator("#changelist-filter a[href*='level__exact=error']").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("unmapped B")
+
+    page.goto(f"{live_server.url}{LOGS}")
+    page.locator(f"#changelist-filter a[href*='run={second.pk}']").click()
+    expect(rows).to_have_count(2)
+    page.locator("#changelist-filter a[href*='kind=order']").click()
+    expect(rows).to_have_count(2)
+
+    page.goto(f"{live_server.url}{LOGS}")
+    page.fill("#searchbar", "902")
+    page.press("#searchbar", "Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("sent C")
+
+
+# -- Slovak --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["sk-SK"])
+def test_the_browser_language_picks_slovak(admin_page, live_server, locale):
+    page = admin_page
+    expect(page.locator("#content-main")).to_contain_text("FLOWii konektor")
+    page.goto(f"{live_server.url}{SYNC}")
+    expect(page.locator("h1")).to_have_text("Synchronizácia")
+    expect(page.locator("button.connector-run[data-kind='products']")).to_have_text(
+        "Importovať všetky produkty a kategórie"
+    )
+    page.goto(f"{live_server.url}{SETTINGS}")
+    expect(page.locator("h1")).to_have_text("Nastavenia konektora")
+    expect(page.locator("fieldset h2").first).to_have_text("Pripojenie k FLOWii")
+    expect(page.locator("label[for=id_flowii_password]")).to_contain_text("Heslo do FLOWii")
