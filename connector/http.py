@@ -22,6 +22,12 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 
 log = logging.getLogger("connector.http")
 
+# At DEBUG these libraries log signed URLs, OAuth parameters and request headers, which carry
+# the consumer key, signatures and tokens: keep them at WARNING whatever the root level is.
+for _chatty in ("oauthlib", "requests_oauthlib", "urllib3"):
+    if logging.getLogger(_chatty).level in (logging.NOTSET, logging.DEBUG, logging.INFO):
+        logging.getLogger(_chatty).setLevel(logging.WARNING)
+
 # Query parameter and header names whose values never leave this module in words.
 SECRET_NAMES = (
     "password",

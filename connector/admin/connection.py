@@ -108,5 +108,22 @@ def check_flowii(settings: Settings) -> Verdict:
     )
 
 
+def plain_http_warning(settings: Settings) -> Verdict | None:
+    """A shop served over plain http:// is accepted (requests are then signed with OAuth
+    1.0a, as WooCommerce demands), but never without saying what it costs."""
+    if not (settings.shop_url or "").lower().startswith("http://"):
+        return None
+    return Verdict(
+        messages.WARNING,
+        _(
+            "Shop: the address uses plain http://. Requests are signed (OAuth 1.0a), but your "
+            "customers' and orders' data travel unencrypted. Use https:// if the shop has a "
+            "certificate."
+        ),
+    )
+
+
 def check_connections(settings: Settings) -> list[Verdict]:
-    return [check_shop(settings), check_flowii(settings)]
+    verdicts = [check_shop(settings), check_flowii(settings)]
+    warning = plain_http_warning(settings)
+    return [warning, *verdicts] if warning else verdicts

@@ -293,6 +293,8 @@ class FlowiiSimulator(SimulatedService):
     "empty" (one company and the reference lists, nothing else)."""
 
     name = "flowii"
+    # The account's credentials; a test may give one simulator its own.
+    email, password, api_key = EMAIL, PASSWORD, API_KEY
 
     def now(self) -> datetime:
         """The server's clock; tests may replace it."""
@@ -365,13 +367,13 @@ class FlowiiSimulator(SimulatedService):
 
     # -- token ------------------------------------------------------------------------
     def _issue_token(self, request: Request) -> Response:
-        if request.headers.get("api-key") != API_KEY:
+        if request.headers.get("api-key") != self.api_key:
             return token_error(401, "invalid_client", "The API key is missing or unknown.")
         form = dict(request.form())
         if form.get("grant_type") != "password":
             return token_error(400, "unsupported_grant_type", "Use grant_type=password.")
         username = (form.get("username") or "").strip().lower()
-        if username != EMAIL or form.get("password") != PASSWORD:
+        if username != self.email or form.get("password") != self.password:
             return token_error(400, "invalid_grant", "The user name or password is incorrect.")
         clock = time.monotonic()
         self.tokens = {t: exp for t, exp in self.tokens.items() if exp > clock}
