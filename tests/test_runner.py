@@ -49,6 +49,9 @@ def test_an_expired_lock_is_taken_over():
     result = run("products")
     assert result.status == SyncRun.Status.FAILED  # not refused: ran and hit empty settings
     assert not RunLock.objects.filter(run__isnull=False).exists()  # released at the end
+    other.refresh_from_db()
+    assert other.status == SyncRun.Status.FAILED and other.finished_at is not None
+    assert "stopped without finishing" in other.reason
 
 
 def test_incomplete_settings_end_the_run_as_failed_with_the_reason():

@@ -47,6 +47,14 @@ def acquire(names: list[str], run: SyncRun) -> None:
             if row.run_id and row.run_id != run.pk and row.expires_at > now:
                 other = SyncRun.objects.filter(pk=row.run_id).first()
                 raise RunRefused(refusal_message(other))
+        # A run whose lock expired died without a word (its worker was killed or its machine
+        # went away): its record says so, instead of "running" for ever.
+        dead = [row.run_id for row in rows if row.run_id and row.run_id != run.pk]
+        SyncRun.objects.filter(pk__in=dead, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.FAILED,
+            reason=_("The run stopped without finishing (its worker was stopped or killed)."),
+            finished_at=now,
+        )
         RunLock.objects.filter(name__in=names).update(
             run=run, holder=holder_name(), expires_at=now + LOCK_TTL
         )

@@ -80,14 +80,19 @@ def run(
     except RunRefused:
         run.delete()
         raise
+    # The run starts when it holds its lock, not when its record was made.
+    run.started_at = timezone.now()
+    SyncRun.objects.filter(pk=run.pk).update(started_at=run.started_at)
     settings = Settings.load()
     ctx = RunContext(run, settings, full=full)
     ctx.order_id = order_id
-    status, reason = SyncRun.Status.SUCCEEDED, ""
+    # What the record says if the process is stopped in the middle (SystemExit, Ctrl-C).
+    status, reason = SyncRun.Status.FAILED, _("The run was interrupted.")
     try:
         ctx.woo, ctx.flowii = clients or build_clients(settings)
         for stream in streams:
             _stream_function(stream)(ctx)
+        status, reason = SyncRun.Status.SUCCEEDED, ""
         if ctx.counts["failed"]:
             status = SyncRun.Status.PARTLY_FAILED
             reason = _("%(n)s records failed; they are tried again on the next run.") % {
@@ -104,10 +109,12 @@ def run(
         ctx.error(reason)
     finally:
         ctx.flush()
+        # The end is written before the lock is let go, so no later run of the same kind can
+        # appear to have started before this one finished.
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=status, reason=reason, finished_at=timezone.now()
+        )
         locks.release(run)
-    SyncRun.objects.filter(pk=run.pk).update(
-        status=status, reason=reason, finished_at=timezone.now()
-    )
     run.refresh_from_db()
     logger.info("run %s %s: %s %s", run.pk, kind, status, run.counts)
     return run
