@@ -1,17 +1,15 @@
-"""Where the golden WooCommerce recordings are: `shared/` beside the project folder (as on a
-developer's machine and in CI), or the folder named by CONNECTOR_SHARED_DIR."""
+"""Where the golden WooCommerce recordings are: `tests/fixtures/woocommerce-real/` (a copy of
+the recordings made on a real WooCommerce 10.0.2 store; its README says how), or the folder
+named by CONNECTOR_GOLDEN_DIR."""
 
 import os
 from pathlib import Path
 
-SHARED = Path(
-    os.environ.get("CONNECTOR_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
+GOLDEN = Path(
+    os.environ.get("CONNECTOR_GOLDEN_DIR")
+    or Path(__file__).resolve().parent / "fixtures" / "woocommerce-real"
 )
-GOLDEN = SHARED / "fixtures" / "woocommerce-real"
 CASES = GOLDEN / "cases"
 
 if not CASES.is_dir():
-    raise RuntimeError(
-        f"The golden WooCommerce recordings are missing: {CASES}. Put shared/ beside the "
-        "project folder or set CONNECTOR_SHARED_DIR."
-    )
+    raise RuntimeError(f"The golden WooCommerce recordings are missing: {CASES}.")
