@@ -4,13 +4,13 @@ crash finds the existing one), then FLOWii's number is written back to the shop 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.db import close_old_connections
 from django.utils import timezone
 
 from ..dates import parse_utc, to_shop_gmt
-from ..http import RemoteError
+from ..http import AuthenticationError, RemoteError
 from ..mapping.customers import PartnerProblem, guest_key
 from ..mapping.order_checks import order_notes, order_problem
 from ..mapping.orders import OrderChoices, OrderNotExportable, map_order
@@ -145,39 +145,45 @@ class OrderExporter:
             return
         workers = max(1, int(ctx.settings.order_export_concurrency or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            answers = list(pool.map(self._create, ready))
-        for (order, _body), (flowii_order, created, error) in zip(ready, answers, strict=True):
-            if error is not None:
-                self._failed(order, error)
-                continue
-            ctx.progress(step=1, label="orders")
-            after_flowii_answered(order, flowii_order)
-            Link.objects.update_or_create(
-                kind=Kind.ORDER,
-                shop_id=str(order["id"]),
-                defaults={
-                    "flowii_id": flowii_order["id"],
-                    "flowii_number": flowii_order.get("number") or "",
-                    "shop_modified": parse_utc(order.get("date_modified_gmt")),
-                    "needs_write_back": True,
-                    "synced_at": timezone.now(),
-                },
-            )
-            ctx.count("created" if created else "unchanged")
-            for note in order_notes(order):
-                ctx.warning(
-                    f"Order {order.get('number') or order['id']}: {note}.",
-                    kind=Kind.ORDER,
-                    shop_id=order["id"],
-                    flowii_id=flowii_order["id"],
-                )
-            what = "created in FLOWii as" if created else "was already in FLOWii as"
-            ctx.info(
-                f"Order {order.get('number') or order['id']} {what} {flowii_order.get('number')}.",
+            futures = {pool.submit(self._create, item): item[0] for item in ready}
+            # Each link is saved as soon as FLOWii has answered for its order, so a crash
+            # mid-page leaves as little as possible for the next run to find again.
+            for future in as_completed(futures):
+                self._created(futures[future], *future.result())
+
+    def _created(self, order: dict, flowii_order: dict | None, created: bool, error) -> None:
+        ctx = self.ctx
+        if error is not None:
+            self._failed(order, error)
+            return
+        ctx.progress(step=1, label="orders")
+        after_flowii_answered(order, flowii_order)
+        Link.objects.update_or_create(
+            kind=Kind.ORDER,
+            shop_id=str(order["id"]),
+            defaults={
+                "flowii_id": flowii_order["id"],
+                "flowii_number": flowii_order.get("number") or "",
+                "shop_modified": parse_utc(order.get("date_modified_gmt")),
+                "needs_write_back": True,
+                "synced_at": timezone.now(),
+            },
+        )
+        ctx.count("created" if created else "unchanged")
+        for note in order_notes(order):
+            ctx.warning(
+                f"Order {order.get('number') or order['id']}: {note}.",
                 kind=Kind.ORDER,
                 shop_id=order["id"],
                 flowii_id=flowii_order["id"],
             )
+        what = "created in FLOWii as" if created else "was already in FLOWii as"
+        ctx.info(
+            f"Order {order.get('number') or order['id']} {what} {flowii_order.get('number')}.",
+            kind=Kind.ORDER,
+            shop_id=order["id"],
+            flowii_id=flowii_order["id"],
+        )
 
     def _buyers(self, orders: list[dict]) -> dict[int, dict]:
         """The shop customers of these orders who have no partner yet, read in one request;
@@ -283,8 +289,23 @@ class OrderExporter:
                 )
                 continue
             done.append(link)
-        for link in done:
-            ctx.woo.add_order_note(
-                int(link.shop_id), f"Exported to FLOWii as received order {link.flowii_number}."
-            )
+        # The number is on the order now; the note only repeats it for the order's history.
+        # A note whose answer was lost may have been added, so it is never sent again.
         Link.objects.filter(pk__in=[link.pk for link in done]).update(needs_write_back=False)
+        for link in done:
+            try:
+                ctx.woo.add_order_note(
+                    int(link.shop_id),
+                    f"Exported to FLOWii as received order {link.flowii_number}.",
+                )
+            except AuthenticationError:
+                raise
+            except RemoteError as exc:
+                ctx.warning(
+                    f"The note with FLOWii number {link.flowii_number} could not be added to "
+                    f"shop order {link.shop_id} ({exc}); the number is in the order's "
+                    f"{NUMBER_META} field.",
+                    kind=Kind.ORDER,
+                    shop_id=link.shop_id,
+                    flowii_id=link.flowii_id,
+                )
