@@ -98,7 +98,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", "English"), ("sk", "Slovenčina")]
 LOCALE_PATHS = [BASE_DIR / "connector" / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Bratislava")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .countries import is_country
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -45,8 +47,11 @@ def _address(block: dict | None) -> dict | None:
         return None
     if country and not is_country(country):
         raise PartnerProblem(
-            f"the country “{block.get('country')}” is not an ISO country code; "
-            "correct the address in the shop"
+            _(
+                "the country “%(country)s” is not an ISO country code; "
+                "correct the address in the shop"
+            )
+            % {"country": block.get("country")}
         )
     return {
         "street": street,
@@ -85,7 +90,7 @@ def partner_payload(
     email = _clean_email(billing.get("email")) or _clean_email(email)
     name = company or person or email
     if not name:
-        raise PartnerProblem("it has no name, company or valid e-mail to name the partner by")
+        raise PartnerProblem(_("it has no name, company or valid e-mail to name the partner by"))
     return {
         "externalId": external_id,
         "name": name[:NAME_LIMIT],
@@ -156,7 +161,11 @@ def partner_notes(billing: dict, email: str | None, payload: dict) -> list[str]:
     if any(given) and not payload["email"]:
         bad = next(v for v in given if v)
         notes.append(
-            f"its e-mail “{bad}” is not a valid address and was left out; correct it in the shop"
+            _(
+                "its e-mail “%(email)s” is not a valid address and was left out; "
+                "correct it in the shop"
+            )
+            % {"email": bad}
         )
     full = (billing.get("company") or "").strip() or " ".join(
         p
@@ -167,5 +176,8 @@ def partner_notes(billing: dict, email: str | None, payload: dict) -> list[str]:
         if p
     )
     if len(full) > NAME_LIMIT:
-        notes.append(f"its name is longer than {NAME_LIMIT} characters and was shortened")
+        notes.append(
+            _("its name is longer than %(limit)s characters and was shortened")
+            % {"limit": NAME_LIMIT}
+        )
     return notes

@@ -43,6 +43,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from .money import (
     CENT,
     HUNDRED,
@@ -57,11 +59,11 @@ from .money import (
     to_decimal,
 )
 
+# Names of FLOWii items and note labels: text of the FLOWii document, in Slovak whatever the
+# language of the log.
 DISCOUNT_NAME = "Zľava"
 ROUNDING_NAME = "Zaokrúhlenie"
 COUPONS_LABEL = "Kupóny"
-SHIPPING_PAGE = "Shipping"
-PAYMENTS_PAGE = "Payments"
 
 # How far FLOWii's VAT of one rate may be from the shop's tax of that rate, in cents per item
 # of that rate plus per discounted line of it (see the module docstring for why).
@@ -69,9 +71,13 @@ VAT_TOLERANCE = CENT
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_RECALCULATE = (
-    "Open the order in WooCommerce, press Recalculate and save it; it goes over on the next run."
-)
+
+
+def _recalculate() -> str:
+    return _(
+        "Open the order in WooCommerce, press Recalculate and save it; "
+        "it goes over on the next run."
+    )
 
 
 @dataclass(frozen=True)
@@ -118,22 +124,24 @@ class _Part:
 def map_order(order: dict, partner_id: int, choices: OrderChoices) -> dict:
     """The FLOWii create body for a WooCommerce order JSON. Raises OrderNotExportable."""
     if not isinstance(order, dict) or not isinstance(order.get("id"), int):
-        raise OrderNotExportable("The order could not be read (it has no id).", _RECALCULATE)
+        raise OrderNotExportable(_("The order could not be read (it has no id)."), _recalculate())
     line_items = _records(order, "line_items")
     shipping_lines = _records(order, "shipping_lines")
     fee_lines = _records(order, "fee_lines")
     if not (line_items or shipping_lines or fee_lines):
         raise OrderNotExportable(
-            f"Order {order.get('number') or order['id']} has no lines at all.",
-            "Add its products in WooCommerce, or leave it out of the export.",
+            _("Order %(number)s has no lines at all.")
+            % {"number": order.get("number") or order["id"]},
+            _("Add its products in WooCommerce, or leave it out of the export."),
         )
     include_vat = bool(order.get("prices_include_tax"))
-    total = _amount(order, "total", "The order")
+    total = _amount(order, "total", _("The order"))
     currency = str(order.get("currency") or "").strip().upper()
     if not _CURRENCY.match(currency):
         raise OrderNotExportable(
-            f"The order's currency {order.get('currency')!r} is not an ISO 4217 code.",
-            _RECALCULATE,
+            _("The order's currency %(currency)s is not an ISO 4217 code.")
+            % {"currency": repr(order.get("currency"))},
+            _recalculate(),
         )
     payment_type_id = _payment_type(order, total, choices)
     rates = _rates(order)
@@ -187,8 +195,9 @@ def map_order(order: dict, partner_id: int, choices: OrderChoices) -> dict:
     flowii_total = Decimal(flowii_totals(body)["totalWithVat"])
     if flowii_total != round_cent(total):  # cannot happen by construction; never send a wrong sum
         raise OrderNotExportable(
-            f"FLOWii would compute {flowii_total} for an order of {round_cent(total)}.",
-            _RECALCULATE,
+            _("FLOWii would compute %(flowii)s for an order of %(shop)s.")
+            % {"flowii": flowii_total, "shop": round_cent(total)},
+            _recalculate(),
         )
     return body
 
@@ -231,8 +240,8 @@ def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
     result: dict[str, Decimal] = {}
     for line in _records(order, "tax_lines"):
         rate = decimal_text(_rate_percent(line))
-        tax = _amount(line, "tax_total", "A tax line", ZERO)
-        tax += _amount(line, "shipping_tax_total", "A tax line", ZERO)
+        tax = _amount(line, "tax_total", _("A tax line"), ZERO)
+        tax += _amount(line, "shipping_tax_total", _("A tax line"), ZERO)
         result[rate] = result.get(rate, ZERO) + round_cent(tax)
     return result
 
@@ -243,7 +252,9 @@ def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
 def _records(order: dict, key: str) -> list[dict]:
     records = order.get(key) or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise OrderNotExportable(f"The order's {key} could not be read.", _RECALCULATE)
+        raise OrderNotExportable(
+            _("The order's %(key)s could not be read.") % {"key": key}, _recalculate()
+        )
     return records
 
 
@@ -252,12 +263,15 @@ def _amount(record: dict, key: str, what: str, default: Decimal | None = None) -
         return to_decimal(record.get(key), default)
     except ValueError:
         raise OrderNotExportable(
-            f"{what} has an unreadable amount {key} = {record.get(key)!r}.", _RECALCULATE
+            _("%(what)s has an unreadable amount %(key)s = %(value)s.")
+            % {"what": what, "key": key, "value": repr(record.get(key))},
+            _recalculate(),
         ) from None
 
 
 def _rate_percent(tax_line: dict) -> Decimal:
-    percent = _amount(tax_line, "rate_percent", f"Tax rate {tax_line.get('label') or ''}".strip())
+    what = (_("Tax rate %(label)s") % {"label": tax_line.get("label") or ""}).strip()
+    percent = _amount(tax_line, "rate_percent", what)
     return percent.quantize(RATE_STEP, rounding=ROUND_HALF_UP)
 
 
@@ -274,8 +288,9 @@ def _quantity(line: dict, what: str) -> int:
         number = None
     if number is None or number != number.to_integral_value() or number < 1:
         raise OrderNotExportable(
-            f"{what} has the quantity {value!r}; only whole quantities of 1 or more go over.",
-            "Correct the quantity on the order in WooCommerce.",
+            _("%(what)s has the quantity %(value)s; only whole quantities of 1 or more go over.")
+            % {"what": what, "value": repr(value)},
+            _("Correct the quantity on the order in WooCommerce."),
         )
     return int(number)
 
@@ -286,13 +301,16 @@ def _taxes(
     """(rate, tax) for each tax the line names, `key` being "total" or "subtotal"."""
     entries = line.get("taxes") or []
     if not isinstance(entries, list):
-        raise OrderNotExportable(f"{what} has unreadable taxes.", _RECALCULATE)
+        raise OrderNotExportable(
+            _("%(what)s has unreadable taxes.") % {"what": what}, _recalculate()
+        )
     result = []
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("id") not in rates:
             raise OrderNotExportable(
-                f"{what} is taxed at a rate that is not among the order's tax lines.",
-                _RECALCULATE,
+                _("%(what)s is taxed at a rate that is not among the order's tax lines.")
+                % {"what": what},
+                _recalculate(),
             )
         amount = entry.get(key)
         if key == "subtotal" and amount in (None, ""):
@@ -301,7 +319,9 @@ def _taxes(
             result.append((rates[entry["id"]], to_decimal(amount, ZERO)))
         except ValueError:
             raise OrderNotExportable(
-                f"{what} has an unreadable tax amount {amount!r}.", _RECALCULATE
+                _("%(what)s has an unreadable tax amount %(value)s.")
+                % {"what": what, "value": repr(amount)},
+                _recalculate(),
             ) from None
     return result
 
@@ -317,7 +337,9 @@ def _shares(
         by_rate[rate] = by_rate.get(rate, ZERO) + amount
     if not by_rate:
         if line_tax:
-            raise OrderNotExportable(f"{what} has tax but no tax rate.", _RECALCULATE)
+            raise OrderNotExportable(
+                _("%(what)s has tax but no tax rate.") % {"what": what}, _recalculate()
+            )
         return [(ZERO, line_gross, ZERO)]
     if len(by_rate) == 1:
         ((rate, amount),) = by_rate.items()
@@ -339,8 +361,8 @@ def _shares(
         shares[max(taxed, key=lambda r: abs(shares[r]))] += rest
     amounts = {r: [round_cent(shares[r] + by_rate[r]), round_cent(by_rate[r])] for r in by_rate}
     biggest = max(amounts, key=lambda r: abs(amounts[r][0]))
-    amounts[biggest][0] += line_gross - sum(g for g, _ in amounts.values())
-    amounts[biggest][1] += line_tax - sum(t for _, t in amounts.values())
+    amounts[biggest][0] += line_gross - sum(g for g, _t in amounts.values())
+    amounts[biggest][1] += line_tax - sum(t for _g, t in amounts.values())
     result = [(rate, gross, vat) for rate, (gross, vat) in amounts.items() if gross or vat]
     return result or [(next(iter(by_rate)), ZERO, ZERO)]
 
@@ -356,7 +378,7 @@ def _product_parts(
     discounts: dict[Decimal, list[Decimal]],
 ) -> list[_Part]:
     name = str(line.get("name") or "").strip() or f"Položka {line.get('sku') or line.get('id')}"
-    what = f"The line “{name}”"
+    what = _("The line “%(name)s”") % {"name": name}
     quantity = _quantity(line, what)
     total = _amount(line, "total", what)
     total_tax = _amount(line, "total_tax", what, ZERO)
@@ -398,13 +420,20 @@ def _shipping_product(line: dict, choices: OrderChoices) -> int | None:
 
 def _shipping_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices) -> list[_Part]:
     name = str(line.get("method_title") or line.get("method_id") or "Doprava").strip()
-    what = f"The shipping “{name}”"
+    what = _("The shipping “%(name)s”") % {"name": name}
     product_id = _shipping_product(line, choices)
     if product_id is None:
         raise OrderNotExportable(
-            f"Shipping method “{name}” ({line.get('method_id')}:{line.get('instance_id')}) "
-            "is not mapped to a FLOWii shipping item.",
-            f"Map it on the {SHIPPING_PAGE} page; the order goes over on the next run.",
+            _(
+                "Shipping method “%(name)s” (%(method_id)s:%(instance_id)s) "
+                "is not mapped to a FLOWii shipping item."
+            )
+            % {
+                "name": name,
+                "method_id": line.get("method_id"),
+                "instance_id": line.get("instance_id"),
+            },
+            _("Map it on the Shipping page; the order goes over on the next run."),
         )
     unit_id = choices.shipping_unit_ids.get(product_id, choices.non_stock_unit_id)
     total = _amount(line, "total", what)
@@ -418,7 +447,7 @@ def _shipping_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices
 
 def _fee_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices) -> list[_Part]:
     name = str(line.get("name") or "").strip() or "Poplatok"
-    what = f"The fee “{name}”"
+    what = _("The fee “%(name)s”") % {"name": name}
     total = _amount(line, "total", what)
     tax = _amount(line, "total_tax", what, ZERO)
     shares = _shares(total, tax, _taxes(line, rates, "total", what), what)
@@ -437,14 +466,17 @@ def _payment_type(order: dict, total: Decimal, choices: OrderChoices) -> int | N
         return None  # a free order was never paid, so there is no payment type to give
     if not gateway:
         raise OrderNotExportable(
-            "The order has no payment method.",
-            "Choose its payment method in WooCommerce (or map orders without one on the "
-            f"{PAYMENTS_PAGE} page); it goes over on the next run.",
+            _("The order has no payment method."),
+            _(
+                "Choose its payment method in WooCommerce (or map orders without one on the "
+                "Payments page); it goes over on the next run."
+            ),
         )
     title = str(order.get("payment_method_title") or gateway).strip()
     raise OrderNotExportable(
-        f"Payment method “{title}” ({gateway}) is not mapped to a FLOWii payment type.",
-        f"Map it on the {PAYMENTS_PAGE} page; the order goes over on the next run.",
+        _("Payment method “%(title)s” (%(gateway)s) is not mapped to a FLOWii payment type.")
+        % {"title": title, "gateway": gateway},
+        _("Map it on the Payments page; the order goes over on the next run."),
     )
 
 
@@ -458,7 +490,7 @@ def _issue_date(order: dict) -> str:
                 )
             except ValueError:
                 continue
-    raise OrderNotExportable("The order has no readable creation date.", _RECALCULATE)
+    raise OrderNotExportable(_("The order has no readable creation date."), _recalculate())
 
 
 def _note(order: dict, coupon_codes: list[str]) -> str | None:
@@ -505,9 +537,9 @@ def _settle_order_rounding(
         return parts, ZERO
     if abs(residual) > CENT * (len(parts) + 1):
         raise OrderNotExportable(
-            f"The order total {round_cent(total)} is not the sum of its lines "
-            f"({round_cent(total) - residual}).",
-            _RECALCULATE,
+            _("The order total %(total)s is not the sum of its lines (%(lines)s).")
+            % {"total": round_cent(total), "lines": round_cent(total) - residual},
+            _recalculate(),
         )
     candidates = sorted(
         (i for i, p in enumerate(parts) if p.takes_residual and p.gross > 0),
@@ -583,7 +615,7 @@ def _price(part: _Part, include_vat: bool, left_over: Decimal) -> tuple[list[dic
     # So many units that no 4-decimal unit price reaches the amount: all units but one at a
     # near price, and the last unit alone takes what remains.
     unit_price = round_unit_price(base / quantity)
-    _, vat, gross = item_amounts(quantity - 1, unit_price, part.rate, ZERO, include_vat)
+    _net, vat, gross = item_amounts(quantity - 1, unit_price, part.rate, ZERO, include_vat)
     first = _item(part, quantity - 1, unit_price)
     last = replace(part, quantity=1, gross=part.gross - gross, shop_vat=part.shop_vat - vat)
     items, rest = _price(last, include_vat, left_over)

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 
 def fingerprint(payload: dict) -> str:
     """A stable digest of what was written, to skip writes that would change nothing."""
@@ -76,13 +78,32 @@ class ProductProblem(Exception):
         self.reason = reason
 
 
+def _not_a_number(what: str, value) -> str:
+    # Whole sentences per field, so each language can word them its own way.
+    texts = {
+        "price": _("its price “%(value)s” is not a number"),
+        "VAT rate": _("its VAT rate “%(value)s” is not a number"),
+        "stock count": _("its stock count “%(value)s” is not a number"),
+    }
+    return texts[what] % {"value": value}
+
+
+def _not_an_amount(what: str, value) -> str:
+    texts = {
+        "price": _("its price “%(value)s” is not a valid amount"),
+        "VAT rate": _("its VAT rate “%(value)s” is not a valid amount"),
+        "stock count": _("its stock count “%(value)s” is not a valid amount"),
+    }
+    return texts[what] % {"value": value}
+
+
 def _amount(value, what: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ProductProblem(f"its {what} “{value}” is not a number") from None
+        raise ProductProblem(_not_a_number(what, value)) from None
     if not amount.is_finite() or amount < 0:
-        raise ProductProblem(f"its {what} “{value}” is not a valid amount")
+        raise ProductProblem(_not_an_amount(what, value))
     return amount
 
 
@@ -103,10 +124,10 @@ def product_payload(
     publish state are never part of it (new products get status draft separately)."""
     code = (product.get("code") or "").strip()
     if not code:
-        raise ProductProblem("it has no product number (code) in FLOWii")
+        raise ProductProblem(_("it has no product number (code) in FLOWii"))
     name = (product.get("name") or "").strip()
     if not name:
-        raise ProductProblem("it has no name in FLOWii")
+        raise ProductProblem(_("it has no name in FLOWii"))
     price_field = "priceWithVat" if prices_with_vat else "priceWithoutVat"
     price = _amount(product.get(price_field), "price")
     payload: dict = {
@@ -140,11 +161,14 @@ def product_notes(product: dict, tax_classes: dict[Decimal, str]) -> list[str]:
         known = False
     if not known:
         notes.append(
-            f"its VAT rate {rate} % matches no tax rate of the shop, so its tax class was left "
-            "as it is; add the rate in WooCommerce (Settings, Tax)"
+            _(
+                "its VAT rate %(rate)s %% matches no tax rate of the shop, so its tax class was "
+                "left as it is; add the rate in WooCommerce (Settings, Tax)"
+            )
+            % {"rate": rate}
         )
     if not product.get("isActive", True):
-        notes.append("it is inactive in FLOWii, so it was set out of stock")
+        notes.append(_("it is inactive in FLOWii, so it was set out of stock"))
     return notes
 
 

@@ -4,6 +4,7 @@ externalId, then e-mail, then IČO; created or updated only when something chang
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..dates import parse_utc
 from ..http import RemoteError
@@ -82,7 +83,7 @@ class PartnerBook:
             partner = ctx.flowii.update_partner(link.flowii_id, payload)
             ctx.count("updated")
             ctx.info(
-                f"Partner “{label}” updated in FLOWii.",
+                _("Partner “%(name)s” updated in FLOWii.") % {"name": label},
                 kind=kind,
                 shop_id=shop_id,
                 flowii_id=link.flowii_id,
@@ -93,7 +94,8 @@ class PartnerBook:
                 partner = ctx.flowii.update_partner(existing["id"], payload)
                 ctx.count("updated")
                 ctx.info(
-                    f"Partner “{label}” found in FLOWii (id {existing['id']}): linked and updated.",
+                    _("Partner “%(name)s” found in FLOWii (id %(id)s): linked and updated.")
+                    % {"name": label, "id": existing["id"]},
                     kind=kind,
                     shop_id=shop_id,
                     flowii_id=existing["id"],
@@ -102,7 +104,7 @@ class PartnerBook:
                 partner = ctx.flowii.create_partner(payload)
                 ctx.count("created")
                 ctx.info(
-                    f"Partner “{label}” created in FLOWii.",
+                    _("Partner “%(name)s” created in FLOWii.") % {"name": label},
                     kind=kind,
                     shop_id=shop_id,
                     flowii_id=partner["id"],
@@ -114,7 +116,10 @@ class PartnerBook:
                         self._index[field][value] = partner
         for note in notes:
             ctx.warning(
-                f"Partner “{label}”: {note}.", kind=kind, shop_id=shop_id, flowii_id=partner["id"]
+                _("Partner “%(name)s”: %(note)s.") % {"name": label, "note": note},
+                kind=kind,
+                shop_id=shop_id,
+                flowii_id=partner["id"],
             )
         Link.objects.update_or_create(
             kind=kind,
@@ -150,7 +155,9 @@ def export_customers(ctx) -> None:
     """The button and `sync customers` compare every customer; inside a scheduled run only
     the customers registered since the last run are read (the shop has no date filter)."""
     if ctx.settings.customer_type_id is None:
-        ctx.error("No customer type is chosen: choose one in Settings; customers are not exported.")
+        ctx.error(
+            _("No customer type is chosen: choose one in Settings; customers are not exported.")
+        )
         ctx.count("failed")
         return
     full = ctx.full or ctx.run.kind == SyncRun.Kind.CUSTOMERS
@@ -176,21 +183,26 @@ def export_customers(ctx) -> None:
         try:
             book.for_customer(customer)
         except PartnerProblem as problem:
-            customer_failed(
-                ctx, customer, problem.reason + ". Fix the customer in the shop.", created
-            )
+            reason = _("%(reason)s. Fix the customer in the shop.") % {"reason": problem.reason}
+            customer_failed(ctx, customer, reason, created)
         except RemoteError as exc:
             if exc.status is None or exc.status >= 500 or exc.status == 401:
                 raise
-            customer_failed(ctx, customer, f"FLOWii refused it: {exc}", created)
+            customer_failed(
+                ctx, customer, _("FLOWii refused it: %(error)s") % {"error": exc}, created
+            )
 
 
 def customer_failed(ctx, customer, reason, created) -> None:
     ctx.count("failed")
     ctx.failed_at(STREAM, created)
     ctx.error(
-        f"Customer {customer.get('email') or customer.get('id')} (shop id {customer.get('id')}) "
-        f"is not exported: {reason}",
+        _("Customer %(customer)s (shop id %(id)s) is not exported: %(reason)s")
+        % {
+            "customer": customer.get("email") or customer.get("id"),
+            "id": customer.get("id"),
+            "reason": reason,
+        },
         kind=Kind.CUSTOMER,
         shop_id=customer.get("id"),
     )

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..dates import parse_utc, to_shop_gmt
 from ..http import AuthenticationError, RemoteError
@@ -43,13 +44,16 @@ def _export(ctx, historic: bool) -> None:
     settings = ctx.settings
     problems = []
     if settings.supplier_company_id is None:
-        problems.append("no supplier company is chosen")
+        problems.append(_("no supplier company is chosen"))
     if settings.customer_type_id is None:
-        problems.append("no customer type is chosen")
+        problems.append(_("no customer type is chosen"))
     if settings.non_stock_unit_id is None:
-        problems.append("no unit for non-stock items is chosen")
+        problems.append(_("no unit for non-stock items is chosen"))
     if problems:
-        ctx.error("Orders are not exported: " + ", ".join(problems) + ". Choose them in Settings.")
+        ctx.error(
+            _("Orders are not exported: %(problems)s. Choose them in Settings.")
+            % {"problems": ", ".join(problems)}
+        )
         ctx.count("failed")
         return
     params = {"status": ",".join(settings.order_statuses or ["processing", "completed"]), "dp": 4}
@@ -154,7 +158,11 @@ class OrderExporter:
     def _created(self, order: dict, flowii_order: dict | None, created: bool, error) -> None:
         ctx = self.ctx
         if error is not None:
-            self._failed(order, error)
+            # Worded here, not in the exporting thread: the run's language is this thread's.
+            if error.status is None or error.status >= 500 or error.status == 401:
+                self._failed(order, _("FLOWii did not take it: %(error)s") % {"error": error})
+            else:
+                self._failed(order, _("FLOWii refused it: %(error)s") % {"error": error})
             return
         ctx.progress(step=1, label="orders")
         after_flowii_answered(order, flowii_order)
@@ -170,16 +178,20 @@ class OrderExporter:
             },
         )
         ctx.count("created" if created else "unchanged")
+        number = order.get("number") or order["id"]
         for note in order_notes(order):
             ctx.warning(
-                f"Order {order.get('number') or order['id']}: {note}.",
+                _("Order %(number)s: %(note)s.") % {"number": number, "note": note},
                 kind=Kind.ORDER,
                 shop_id=order["id"],
                 flowii_id=flowii_order["id"],
             )
-        what = "created in FLOWii as" if created else "was already in FLOWii as"
+        if created:
+            message = _("Order %(number)s created in FLOWii as %(flowii_number)s.")
+        else:
+            message = _("Order %(number)s was already in FLOWii as %(flowii_number)s.")
         ctx.info(
-            f"Order {order.get('number') or order['id']} {what} {flowii_order.get('number')}.",
+            message % {"number": number, "flowii_number": flowii_order.get("number")},
             kind=Kind.ORDER,
             shop_id=order["id"],
             flowii_id=flowii_order["id"],
@@ -231,11 +243,15 @@ class OrderExporter:
                 order, f"{problem.reason} {getattr(problem, 'fix', '')}".strip(), skipped=True
             )
         except PartnerProblem as problem:
-            self._failed(order, f"its buyer cannot become a FLOWii partner: {problem.reason}.")
+            self._failed(
+                order,
+                _("its buyer cannot become a FLOWii partner: %(reason)s.")
+                % {"reason": problem.reason},
+            )
         except RemoteError as exc:
             if exc.status is None or exc.status >= 500 or exc.status == 401:
                 raise
-            self._failed(order, f"FLOWii refused its buyer: {exc}")
+            self._failed(order, _("FLOWii refused its buyer: %(error)s") % {"error": exc})
         return None
 
     def _create(self, item):
@@ -244,9 +260,7 @@ class OrderExporter:
             flowii_order, created = self.ctx.flowii.create_order(body)
             return flowii_order, created, None
         except RemoteError as exc:
-            if exc.status is None or exc.status >= 500 or exc.status == 401:
-                return None, False, f"FLOWii did not take it: {exc}"
-            return None, False, f"FLOWii refused it: {exc}"
+            return None, False, exc
         finally:
             close_old_connections()
 
@@ -256,8 +270,8 @@ class OrderExporter:
         ctx.failed_at(self.stream, parse_utc(order.get("date_modified_gmt")))
         ctx.progress(step=1)
         ctx.error(
-            f"Order {order.get('number') or order.get('id')} is not exported: {reason} "
-            "It is tried again on the next run.",
+            _("Order %(number)s is not exported: %(reason)s It is tried again on the next run.")
+            % {"number": order.get("number") or order.get("id"), "reason": reason},
             kind=Kind.ORDER,
             shop_id=order.get("id"),
         )
@@ -280,9 +294,15 @@ class OrderExporter:
         for link, result in zip(pending, results, strict=True):
             if result.error:
                 ctx.warning(
-                    f"FLOWii number {link.flowii_number} could not be written to shop order "
-                    f"{link.shop_id}: {result.error.get('message') or result.error.get('code')}. "
-                    "It is tried again on the next run.",
+                    _(
+                        "FLOWii number %(flowii_number)s could not be written to shop order "
+                        "%(order)s: %(error)s. It is tried again on the next run."
+                    )
+                    % {
+                        "flowii_number": link.flowii_number,
+                        "order": link.shop_id,
+                        "error": result.error.get("message") or result.error.get("code"),
+                    },
                     kind=Kind.ORDER,
                     shop_id=link.shop_id,
                     flowii_id=link.flowii_id,
@@ -296,15 +316,24 @@ class OrderExporter:
             try:
                 ctx.woo.add_order_note(
                     int(link.shop_id),
-                    f"Exported to FLOWii as received order {link.flowii_number}.",
+                    _("Exported to FLOWii as received order %(number)s.")
+                    % {"number": link.flowii_number},
                 )
             except AuthenticationError:
                 raise
             except RemoteError as exc:
                 ctx.warning(
-                    f"The note with FLOWii number {link.flowii_number} could not be added to "
-                    f"shop order {link.shop_id} ({exc}); the number is in the order's "
-                    f"{NUMBER_META} field.",
+                    _(
+                        "The note with FLOWii number %(flowii_number)s could not be added to "
+                        "shop order %(order)s (%(error)s); the number is in the order's "
+                        "%(field)s field."
+                    )
+                    % {
+                        "flowii_number": link.flowii_number,
+                        "order": link.shop_id,
+                        "error": exc,
+                        "field": NUMBER_META,
+                    },
                     kind=Kind.ORDER,
                     shop_id=link.shop_id,
                     flowii_id=link.flowii_id,

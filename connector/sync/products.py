@@ -4,6 +4,7 @@ before children), then the products page by page, written in batches of at most 
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..dates import parse_utc
 from ..mapping.products import (
@@ -74,16 +75,23 @@ def import_categories(ctx) -> tuple[dict[int, int], set[int]]:
     for cat, problem in plan.problems:
         if problem == "parent_missing":
             ctx.warning(
-                f"FLOWii category “{cat.get('name')}” (id {cat['id']}) names a parent "
-                f"(id {cat.get('parentId')}) that does not exist; it is placed at the top level. "
-                "Fix its parent in FLOWii.",
+                _(
+                    "FLOWii category “%(name)s” (id %(id)s) names a parent (id %(parent)s) "
+                    "that does not exist; it is placed at the top level. "
+                    "Fix its parent in FLOWii."
+                )
+                % {"name": cat.get("name"), "id": cat["id"], "parent": cat.get("parentId")},
                 kind=Kind.CATEGORY,
                 flowii_id=cat["id"],
             )
         else:
             ctx.error(
-                f"FLOWii category “{cat.get('name')}” (id {cat['id']}) is its own ancestor "
-                "(a cycle of parents); it and its products are skipped. Fix its parent in FLOWii.",
+                _(
+                    "FLOWii category “%(name)s” (id %(id)s) is its own ancestor "
+                    "(a cycle of parents); it and its products are skipped. "
+                    "Fix its parent in FLOWii."
+                )
+                % {"name": cat.get("name"), "id": cat["id"]},
                 kind=Kind.CATEGORY,
                 flowii_id=cat["id"],
             )
@@ -127,7 +135,8 @@ def import_categories(ctx) -> tuple[dict[int, int], set[int]]:
                 links[cat["id"]] = (existing, fp)
                 ctx.count("unchanged")
                 ctx.info(
-                    f"Category “{payload['name']}” already in the shop (id {existing}): linked.",
+                    _("Category “%(name)s” already in the shop (id %(id)s): linked.")
+                    % {"name": payload["name"], "id": existing},
                     kind=Kind.CATEGORY,
                     shop_id=existing,
                     flowii_id=cat["id"],
@@ -161,8 +170,11 @@ def _write_categories(ctx, creates, updates, links) -> None:
         if error:
             ctx.count("failed")
             ctx.error(
-                f"Category “{payload['name']}” could not be written to the shop: "
-                f"{error.get('message') or error.get('code')}. It is tried again on the next run.",
+                _(
+                    "Category “%(name)s” could not be written to the shop: %(error)s. "
+                    "It is tried again on the next run."
+                )
+                % {"name": payload["name"], "error": error.get("message") or error.get("code")},
                 kind=Kind.CATEGORY,
                 flowii_id=cat["id"],
                 shop_id=payload.get("id", ""),
@@ -176,8 +188,12 @@ def _write_categories(ctx, creates, updates, links) -> None:
         links[cat["id"]] = (shop_id, fp)
         created = result.action == "create"
         ctx.count("created" if created else "updated")
+        if created:
+            message = _("Category “%(name)s” created in the shop.")
+        else:
+            message = _("Category “%(name)s” updated in the shop.")
         ctx.info(
-            f"Category “{payload['name']}” {'created' if created else 'updated'} in the shop.",
+            message % {"name": payload["name"]},
             kind=Kind.CATEGORY,
             shop_id=shop_id,
             flowii_id=cat["id"],
@@ -229,8 +245,11 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
                 continue  # services and shipping items are not sold in the shop
             ctx.count("skipped")
             ctx.warning(
-                f"Product “{product.get('name')}” (code {product.get('code')}) is in a FLOWii "
-                f"category (id {category}) that was not imported; it is skipped.",
+                _(
+                    "Product “%(name)s” (code %(code)s) is in a FLOWii category (id %(category)s) "
+                    "that was not imported; it is skipped."
+                )
+                % {"name": product.get("name"), "code": product.get("code"), "category": category},
                 kind=Kind.PRODUCT,
                 flowii_id=product.get("id"),
             )
@@ -246,7 +265,9 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
                 tax_classes=state["tax_classes"],
             )
         except ProductProblem as problem:
-            _product_failed(ctx, product, f"{problem.reason}. Fix it in FLOWii.")
+            _product_failed(
+                ctx, product, _("%(reason)s. Fix it in FLOWii.") % {"reason": problem.reason}
+            )
             continue
         code = payload["sku"]
         other = state["codes"].setdefault(code, product["id"])
@@ -254,8 +275,11 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
             _product_failed(
                 ctx,
                 product,
-                f"its product number {code} is also used by FLOWii product id {other}; "
-                "give each product its own number in FLOWii.",
+                _(
+                    "its product number %(code)s is also used by FLOWii product id %(other)s; "
+                    "give each product its own number in FLOWii."
+                )
+                % {"code": code, "other": other},
             )
             continue
         fp = fingerprint(payload)
@@ -279,7 +303,8 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
             shop_id = found.get(payload["sku"])
             if shop_id:
                 ctx.info(
-                    f"Product {payload['sku']} already in the shop (id {shop_id}): linked.",
+                    _("Product %(sku)s already in the shop (id %(id)s): linked.")
+                    % {"sku": payload["sku"], "id": shop_id},
                     kind=Kind.PRODUCT,
                     shop_id=shop_id,
                     flowii_id=product["id"],
@@ -293,8 +318,13 @@ def _product_failed(ctx, product, reason: str) -> None:
     ctx.count("failed")
     ctx.failed_at(STREAM, parse_utc(product.get("modifiedAt")))
     ctx.error(
-        f"FLOWii product “{product.get('name')}” (id {product.get('id')}, code "
-        f"{product.get('code') or '—'}) is not imported: {reason}",
+        _("FLOWii product “%(name)s” (id %(id)s, code %(code)s) is not imported: %(reason)s")
+        % {
+            "name": product.get("name"),
+            "id": product.get("id"),
+            "code": product.get("code") or "—",
+            "reason": reason,
+        },
         kind=Kind.PRODUCT,
         flowii_id=product.get("id"),
     )
@@ -325,9 +355,13 @@ def _write_products(ctx, to_write, links, tax_classes) -> None:
             if error.get("code") in ("woocommerce_rest_product_invalid_id",):
                 Link.objects.filter(kind=Kind.PRODUCT, flowii_id=product["id"]).delete()
                 links.pop(product["id"], None)
-                reason = "the linked shop product was deleted; it is created again on the next run."
+                reason = _(
+                    "the linked shop product was deleted; it is created again on the next run."
+                )
             else:
-                reason = f"the shop refused it: {error.get('message') or error.get('code')}."
+                reason = _("the shop refused it: %(error)s.") % {
+                    "error": error.get("message") or error.get("code")
+                }
             _product_failed(ctx, product, reason)
             continue
         shop_id = result.item["id"]
@@ -335,16 +369,20 @@ def _write_products(ctx, to_write, links, tax_classes) -> None:
         links[product["id"]] = (shop_id, fp)
         created = result.action == "create"
         ctx.count("created" if created else "updated")
-        what = "created as a draft" if created else "updated"
+        if created:
+            message = _("Product “%(name)s” (%(sku)s) created as a draft.")
+        else:
+            message = _("Product “%(name)s” (%(sku)s) updated.")
         ctx.info(
-            f"Product “{payload['name']}” ({payload['sku']}) {what}.",
+            message % {"name": payload["name"], "sku": payload["sku"]},
             kind=Kind.PRODUCT,
             shop_id=shop_id,
             flowii_id=product["id"],
         )
         for note in product_notes(product, tax_classes):
             ctx.warning(
-                f"Product “{payload['name']}” ({payload['sku']}): {note}.",
+                _("Product “%(name)s” (%(sku)s): %(note)s.")
+                % {"name": payload["name"], "sku": payload["sku"], "note": note},
                 kind=Kind.PRODUCT,
                 shop_id=shop_id,
                 flowii_id=product["id"],

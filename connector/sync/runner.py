@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..clients import NotConfigured, build_clients
@@ -72,6 +73,13 @@ def run(
 ):
     """Runs `kind` to its end and returns the finished SyncRun. Raises RunRefused at once
     when a run holding one of the same locks is going on. `order_id` goes with "resend"."""
+    # A worker has no request to take a language from: the log and the run's reason are
+    # written in the one set for the installation.
+    with translation.override(django_settings.LANGUAGE_CODE):
+        return _run(kind, trigger, full, clients, order_id)
+
+
+def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
     kind = SyncRun.Kind(kind)
     streams = STREAMS_OF[kind]
     run = SyncRun.objects.create(kind=kind, trigger=trigger, full=full)
