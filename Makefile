@@ -34,7 +34,7 @@ sandbox: install .env
 	$(BIN)/python manage.py sandbox
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --memory-check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

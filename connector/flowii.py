@@ -189,6 +189,10 @@ class FlowiiClient:
     def close(self) -> None:
         self.http.close()
 
+    def server_time(self):
+        """The remote's own clock at its last answer (for safe incremental bookmarks)."""
+        return self.http.server_time()
+
     # -- the token ----------------------------------------------------------------------
     def token(self) -> str:
         """A token valid for a while yet, fetched when there is none."""

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -303,6 +304,7 @@ class HttpClient:
         self.json_default = json_default
         self.sleep = sleep
         self.jitter = jitter
+        self._server_time = None
         self.session = requests.Session()
         self.session.verify = verify
         self.session.headers["User-Agent"] = user_agent
@@ -425,10 +427,18 @@ class HttpClient:
             ) from None
         return self._read(response, content, call, idempotent)
 
+    def server_time(self) -> datetime | None:
+        """The remote's own clock (its `Date` header) at its last answer, or None."""
+        return self._server_time
+
     def _read(self, response: requests.Response, content: bytes, call: str, idempotent) -> Reply:
         status = response.status_code
         parsed, problem = self._parse(response, content)
         headers = response.headers  # case-insensitive
+        try:
+            self._server_time = parsedate_to_datetime(headers["Date"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
         if 200 <= status < 300:
             if problem == "html":
                 raise _Failure(

@@ -289,6 +289,9 @@ class Bookmark(models.Model):
 
     stream = models.CharField(max_length=50, unique=True)
     value = models.DateTimeField(null=True, blank=True)
+    # The remote's clock when the last good run began reading, less the time a write takes to
+    # become visible: everything modified before it was surely seen by that read.
+    seen_all_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -264,6 +264,10 @@ class WooCommerceClient:
     def close(self) -> None:
         self.http.close()
 
+    def server_time(self):
+        """The remote's own clock at its last answer (for safe incremental bookmarks)."""
+        return self.http.server_time()
+
     # -- plain calls --------------------------------------------------------------------
     def request(self, method: str, path: str, params=None, json=None, *, idempotent=None) -> Reply:
         path = path.strip("/")

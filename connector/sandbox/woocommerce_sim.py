@@ -317,26 +317,37 @@ class WooCommerceSimulator(SimulatedService):
                 "woocommerce_rest_request_entity_too_large",
                 f"Unable to accept more than {BATCH_LIMIT} items for this request.",
             )
-        result = {}
+        # Every write first, then every answer: rendering reads indexes (category counts,
+        # related products) that each write clears, and a batch must not rebuild them 100 times.
+        written = {}
         if body.get("create"):
-            result["create"] = [
-                self._batch_item(0, lambda i=item: render(create(i))) for item in body["create"]
+            written["create"] = [
+                self._batch_item(0, lambda i=item: ("ok", create(i))) for item in body["create"]
             ]
         if body.get("update"):
-            result["update"] = [
+            written["update"] = [
                 self._batch_item(
                     as_int(item.get("id")) or 0 if isinstance(item, dict) else 0,
-                    lambda i=item: render(update(i.get("id"), i)),
+                    lambda i=item: ("ok", update(i.get("id"), i)),
                 )
                 for item in body["update"]
             ]
+        result = {
+            section: [
+                self._batch_item(0, lambda o=outcome: render(o[1]))
+                if isinstance(outcome, tuple)
+                else outcome
+                for outcome in outcomes
+            ]
+            for section, outcomes in written.items()
+        }
         if body.get("delete"):
             ids = [as_int(i) or 0 for i in body["delete"]]
             result["delete"] = [self._batch_item(i, lambda i=i: delete(i)) for i in ids if i]
         return self._reply(result)
 
     @staticmethod
-    def _batch_item(item_id: int, work) -> dict:
+    def _batch_item(item_id: int, work):
         try:
             return work()
         except (WooError, AttributeError, TypeError) as error:

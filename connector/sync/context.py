@@ -16,9 +16,12 @@ logger = logging.getLogger("connector.sync")
 # How often progress and counts are written to the database (seconds); the admin's progress
 # bar reads them, and a run on 10,000 records must not write a row per record.
 FLUSH_EVERY = 1.0
-# Incremental reads start this much before the bookmark, so a record written in the same
-# second as the newest one seen, or with a clock a little behind, is not lost.
+# Incremental reads start this much before the bookmark when the remote's clock at the last
+# read is unknown, so a record written in the same second as the newest one seen is not lost.
 BOOKMARK_OVERLAP = timedelta(minutes=2)
+# How long a write may take to become visible to a read (a transaction committing): records
+# modified more than this before a read began were all in that read.
+COMMIT_LAG = timedelta(seconds=2)
 
 
 class RunContext:
@@ -39,6 +42,7 @@ class RunContext:
         self._last_flush = 0.0
         self._seen: dict[str, datetime] = {}
         self._failed_at: dict[str, datetime] = {}
+        self._read_at: dict[str, datetime] = {}
 
     # -- counts and progress ------------------------------------------------------
     def count(self, name: str, n: int = 1) -> None:
@@ -89,11 +93,28 @@ class RunContext:
 
     # -- bookmarks ----------------------------------------------------------------
     def bookmark(self, stream: str) -> datetime | None:
-        """Where an incremental read of `stream` starts (with the overlap), or None."""
+        """Where an incremental read of `stream` starts, or None for everything.
+
+        The newest modification seen by the last good run, unless that run's read began so
+        soon after it that a write of the same moment might not have been visible yet: then
+        from the moment the read surely saw everything. Without the remote's clock, a fixed
+        overlap. Never the run's own clock: the two machines' clocks may differ."""
         if self.full:
             return None
-        mark = Bookmark.objects.filter(stream=stream).values_list("value", flat=True).first()
-        return mark - BOOKMARK_OVERLAP if mark else None
+        mark = Bookmark.objects.filter(stream=stream).first()
+        if mark is None or mark.value is None:
+            return None
+        if mark.seen_all_until is None:
+            return mark.value - BOOKMARK_OVERLAP
+        return min(mark.value, mark.seen_all_until)
+
+    def read_at(self, stream: str, server_time: datetime | None) -> None:
+        """The remote's clock when this run began reading `stream` (its first page)."""
+        if server_time is None:
+            return
+        with self._lock:
+            if stream not in self._read_at or server_time < self._read_at[stream]:
+                self._read_at[stream] = server_time
 
     def seen(self, stream: str, modified: datetime | None) -> None:
         if modified is None:
@@ -113,17 +134,20 @@ class RunContext:
 
     def save_bookmarks(self) -> None:
         with self._lock:
-            seen, failed = dict(self._seen), dict(self._failed_at)
-        for stream, newest in seen.items():
-            value = newest
-            if stream in failed:
-                value = min(newest, failed[stream] - timedelta(seconds=1))
-            current = Bookmark.objects.filter(stream=stream).first()
-            if current is None:
-                Bookmark.objects.create(stream=stream, value=value)
-            elif current.value is None or value > current.value or stream in failed:
-                current.value = value
-                current.save(update_fields=["value", "updated_at"])
+            seen, failed, read_at = dict(self._seen), dict(self._failed_at), dict(self._read_at)
+        for stream in set(seen) | set(read_at):
+            current, _created = Bookmark.objects.get_or_create(stream=stream)
+            if stream in seen:
+                value = seen[stream]
+                if stream in failed:
+                    value = min(value, failed[stream] - timedelta(seconds=1))
+                if current.value is None or value > current.value or stream in failed:
+                    current.value = value
+            # Only a read that began after the bookmark can vouch for it.
+            current.seen_all_until = (
+                read_at[stream] - COMMIT_LAG if stream in read_at and stream not in failed else None
+            )
+            current.save(update_fields=["value", "seen_all_until", "updated_at"])
 
     # -- writing to the database ----------------------------------------------------
     def _maybe_flush(self) -> None:

@@ -3,6 +3,9 @@ externalId, then e-mail, then IČO; created or updated only when something chang
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +15,6 @@ from ..mapping.customers import (
     MetaKeys,
     PartnerProblem,
     customer_partner,
-    guest_key,
     guest_partner,
     partner_notes,
 )
@@ -25,6 +27,19 @@ Kind = Link.Kind
 PRELOAD_ABOVE = 30
 
 
+@dataclass(frozen=True)
+class PartnerJob:
+    """A partner to write to FLOWii for one buyer, planned from the database."""
+
+    kind: str
+    shop_id: str
+    payload: dict
+    fingerprint: str
+    modified: object
+    notes: tuple
+    linked_id: int | None
+
+
 class PartnerBook:
     """Finds the FLOWii partner of a shop customer or guest, creating or updating it."""
 
@@ -34,6 +49,7 @@ class PartnerBook:
         self.customer_keys = MetaKeys(s.customer_ico_key, s.customer_dic_key, s.customer_ic_dph_key)
         self.order_keys = MetaKeys(s.order_ico_key, s.order_dic_key, s.order_ic_dph_key)
         self._index = None
+        self._index_lock = threading.Lock()
 
     @property
     def preloaded(self) -> bool:
@@ -72,83 +88,93 @@ class PartnerBook:
 
     def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, notes=()) -> int:
         """The FLOWii partner id for this buyer; writes only what changed. Raises RemoteError."""
-        ctx = self.ctx
+        job = self.plan(kind, shop_id, payload, modified, notes)
+        if isinstance(job, int):
+            return job
+        return self.finish(job, *self.send(job))
+
+    def plan(self, kind, shop_id, payload, modified=None, notes=()) -> PartnerJob | int:
+        """What must be sent for this buyer (reads the database only): the linked partner's
+        id when nothing changed, else a job for `send`."""
         fp = fingerprint(payload)
         link = Link.objects.filter(kind=kind, shop_id=shop_id).first()
-        label = payload["name"]
         if link and link.fingerprint == fp:
-            ctx.count("unchanged")
+            self.ctx.count("unchanged")
             return link.flowii_id
-        if link:
-            partner = ctx.flowii.update_partner(link.flowii_id, payload)
-            ctx.count("updated")
-            ctx.info(
-                _("Partner “%(name)s” updated in FLOWii.") % {"name": label},
-                kind=kind,
-                shop_id=shop_id,
-                flowii_id=link.flowii_id,
-            )
+        return PartnerJob(
+            kind, shop_id, payload, fp, modified, tuple(notes), link and link.flowii_id
+        )
+
+    def send(self, job: PartnerJob) -> tuple[dict, str, int | None]:
+        """Writes the partner to FLOWii: HTTP only, no database, safe in a worker thread.
+        Returns (partner, what was done, the id of a partner found by matching)."""
+        flowii = self.ctx.flowii
+        if job.linked_id:
+            return flowii.update_partner(job.linked_id, job.payload), "updated", None
+        existing = self._match(job.payload)
+        if existing:
+            partner = flowii.update_partner(existing["id"], job.payload)
+            action, found = "matched", existing["id"]
         else:
-            existing = self._match(payload)
-            if existing:
-                partner = ctx.flowii.update_partner(existing["id"], payload)
-                ctx.count("updated")
-                ctx.info(
-                    _("Partner “%(name)s” found in FLOWii (id %(id)s): linked and updated.")
-                    % {"name": label, "id": existing["id"]},
-                    kind=kind,
-                    shop_id=shop_id,
-                    flowii_id=existing["id"],
-                )
-            else:
-                partner = ctx.flowii.create_partner(payload)
-                ctx.count("created")
-                ctx.info(
-                    _("Partner “%(name)s” created in FLOWii.") % {"name": label},
-                    kind=kind,
-                    shop_id=shop_id,
-                    flowii_id=partner["id"],
-                )
-            if self._index is not None:
+            partner, action, found = flowii.create_partner(job.payload), "created", None
+        if self._index is not None:
+            with self._index_lock:
                 for field in self._index:
                     value = (partner.get(field) or "").strip().lower()
                     if value:
                         self._index[field][value] = partner
-        for note in notes:
-            ctx.warning(
-                _("Partner “%(name)s”: %(note)s.") % {"name": label, "note": note},
-                kind=kind,
-                shop_id=shop_id,
-                flowii_id=partner["id"],
+        return partner, action, found
+
+    def finish(self, job: PartnerJob, partner: dict, action: str, found: int | None) -> int:
+        """Saves the link and logs what was done (main thread: database and language)."""
+        ctx = self.ctx
+        label = job.payload["name"]
+        where = {"kind": job.kind, "shop_id": job.shop_id, "flowii_id": partner["id"]}
+        if action == "updated":
+            ctx.count("updated")
+            ctx.info(_("Partner “%(name)s” updated in FLOWii.") % {"name": label}, **where)
+        elif action == "matched":
+            ctx.count("updated")
+            ctx.info(
+                _("Partner “%(name)s” found in FLOWii (id %(id)s): linked and updated.")
+                % {"name": label, "id": found},
+                **where,
             )
+        else:
+            ctx.count("created")
+            ctx.info(_("Partner “%(name)s” created in FLOWii.") % {"name": label}, **where)
+        for note in job.notes:
+            ctx.warning(_("Partner “%(name)s”: %(note)s.") % {"name": label, "note": note}, **where)
         Link.objects.update_or_create(
-            kind=kind,
-            shop_id=shop_id,
+            kind=job.kind,
+            shop_id=job.shop_id,
             defaults={
                 "flowii_id": partner["id"],
-                "fingerprint": fp,
-                "shop_modified": modified,
+                "fingerprint": job.fingerprint,
+                "shop_modified": job.modified,
                 "synced_at": timezone.now(),
             },
         )
         return partner["id"]
 
-    def for_customer(self, customer: dict) -> int:
+    def customer_payload(self, customer: dict) -> tuple[dict, list[str]]:
         payload = customer_partner(
             customer,
             customer_type_id=self.ctx.settings.customer_type_id,
             meta_keys=self.customer_keys,
         )
-        notes = partner_notes(customer.get("billing") or {}, customer.get("email"), payload)
-        modified = parse_utc(customer.get("date_modified_gmt"))
-        return self.ensure(Kind.CUSTOMER, str(customer["id"]), payload, modified, notes)
+        return payload, partner_notes(customer.get("billing") or {}, customer.get("email"), payload)
 
-    def for_guest(self, order: dict) -> int:
+    def guest_payload(self, order: dict) -> tuple[dict, list[str]]:
         payload = guest_partner(
             order, customer_type_id=self.ctx.settings.customer_type_id, meta_keys=self.order_keys
         )
-        notes = partner_notes(order.get("billing") or {}, None, payload)
-        return self.ensure(Kind.GUEST, guest_key(order), payload, notes=notes)
+        return payload, partner_notes(order.get("billing") or {}, None, payload)
+
+    def for_customer(self, customer: dict) -> int:
+        payload, notes = self.customer_payload(customer)
+        modified = parse_utc(customer.get("date_modified_gmt"))
+        return self.ensure(Kind.CUSTOMER, str(customer["id"]), payload, modified, notes)
 
 
 def export_customers(ctx) -> None:
@@ -167,7 +193,11 @@ def export_customers(ctx) -> None:
     if since is None and ctx.woo.count("customers", {"role": "all"}) - len(links) > PRELOAD_ABOVE:
         book.preload()
     params = {"role": "all", "orderby": "registered_date", "order": "desc"}
-    on_total = lambda n: ctx.progress(done=0, total=n, label="customers")  # noqa: E731
+
+    def on_total(total):
+        ctx.progress(done=0, total=total, label="customers")
+        ctx.read_at(STREAM, ctx.woo.server_time())
+
     for customer in ctx.woo.iter_pages("customers", params, on_total=on_total):
         created = parse_utc(customer.get("date_created_gmt"))
         if since and created and created < since:

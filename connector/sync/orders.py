@@ -70,11 +70,16 @@ def _export(ctx, historic: bool) -> None:
             params.update(after=to_shop_gmt(settings.new_orders_from), dates_are_gmt="true")
     exporter = OrderExporter(ctx, stream=stream)
     page = []
-    on_total = lambda n: ctx.progress(done=0, total=n, label="orders")  # noqa: E731
+
+    def on_total(total):
+        ctx.progress(done=0, total=total, label="orders")
+        ctx.read_at(stream, ctx.woo.server_time())
+
     for order in ctx.woo.iter_pages("orders", params, on_total=on_total):
         page.append(order)
         if len(page) == PAGE:
             exporter.export_page(page)
+            exporter.write_back()  # page by page: memory stays flat however many orders
             page = []
     if page:
         exporter.export_page(page)
@@ -139,10 +144,10 @@ class OrderExporter:
             todo.append(order)
         if not todo:
             return
-        buyers = self._buyers(todo)
+        buyer_of, partners = self._partners(todo, self._buyers(todo))
         ready = []
         for order in todo:
-            body = self._prepare(order, buyers)
+            body = self._prepare(order, partners.get(buyer_of.get(order["id"])))
             if body is not None:
                 ready.append((order, body))
         if not ready:
@@ -222,36 +227,84 @@ class OrderExporter:
         )
         return {c["id"]: c for c in found or []}
 
-    def _prepare(self, order: dict, buyers: dict[int, dict]):
+    def _partners(self, orders: list[dict], buyers: dict[int, dict]) -> tuple[dict, dict]:
+        """Each order's buyer, and each buyer's FLOWii partner id (or the problem that stops
+        it). A buyer is planned once however many orders it has, so it never gets two
+        partners; the partners to write go to FLOWii a few at a time."""
+        book = self.partners
+        buyer_of, partners, jobs = {}, {}, {}
+        for order in orders:
+            if order_problem(order):
+                continue  # not exported: no partner for it either
+            customer_id = int(order.get("customer_id") or 0)
+            linked = book.linked(Kind.CUSTOMER, customer_id) if customer_id else None
+            if linked or customer_id in buyers:
+                key = (Kind.CUSTOMER, str(customer_id))
+            else:
+                # A guest, or an account gone from the shop: the billing data names the buyer.
+                key = (Kind.GUEST, guest_key(order))
+            buyer_of[order["id"]] = key
+            if key in partners or key in jobs:
+                continue
+            if linked:
+                partners[key] = linked
+                continue
+            try:
+                if key[0] == Kind.CUSTOMER:
+                    customer = buyers[customer_id]
+                    payload, notes = book.customer_payload(customer)
+                    modified = parse_utc(customer.get("date_modified_gmt"))
+                else:
+                    payload, notes = book.guest_payload(order)
+                    modified = None
+            except PartnerProblem as problem:
+                partners[key] = problem
+                continue
+            job = book.plan(key[0], key[1], payload, modified, notes)
+            if isinstance(job, int):
+                partners[key] = job
+            else:
+                jobs[key] = job
+        if jobs:
+            workers = max(1, int(self.ctx.settings.order_export_concurrency or 1))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                answers = list(pool.map(self._send_partner, jobs.values()))
+            for (key, job), answer in zip(jobs.items(), answers, strict=True):
+                if isinstance(answer, RemoteError):
+                    if answer.status is None or answer.status >= 500 or answer.status == 401:
+                        raise answer
+                    partners[key] = answer
+                else:
+                    partners[key] = book.finish(job, *answer)
+        return buyer_of, partners
+
+    def _send_partner(self, job):
+        try:
+            return self.partners.send(job)
+        except RemoteError as exc:
+            return exc
+
+    def _prepare(self, order: dict, partner):
         problem = order_problem(order)
         if problem:
             self._failed(order, problem + ".", skipped=True)
             return None
+        if isinstance(partner, PartnerProblem):
+            self._failed(
+                order,
+                _("its buyer cannot become a FLOWii partner: %(reason)s.")
+                % {"reason": partner.reason},
+            )
+            return None
+        if isinstance(partner, RemoteError):
+            self._failed(order, _("FLOWii refused its buyer: %(error)s") % {"error": partner})
+            return None
         try:
-            customer_id = int(order.get("customer_id") or 0)
-            linked = self.partners.linked(Kind.CUSTOMER, customer_id) if customer_id else None
-            if linked:
-                partner_id = linked
-            elif customer_id in buyers:
-                partner_id = self.partners.for_customer(buyers[customer_id])
-            else:
-                # A guest, or an account gone from the shop: the billing data names the buyer.
-                partner_id = self.partners.for_guest(order)
-            return map_order(order, partner_id, self.choices())
+            return map_order(order, partner, self.choices())
         except OrderNotExportable as problem:
             self._failed(
                 order, f"{problem.reason} {getattr(problem, 'fix', '')}".strip(), skipped=True
             )
-        except PartnerProblem as problem:
-            self._failed(
-                order,
-                _("its buyer cannot become a FLOWii partner: %(reason)s.")
-                % {"reason": problem.reason},
-            )
-        except RemoteError as exc:
-            if exc.status is None or exc.status >= 500 or exc.status == 401:
-                raise
-            self._failed(order, _("FLOWii refused its buyer: %(error)s") % {"error": exc})
         return None
 
     def _create(self, item):
@@ -277,11 +330,22 @@ class OrderExporter:
         )
 
     def write_back(self) -> None:
-        """FLOWii's numbers onto the shop orders: meta in batches of 100, then a note each."""
+        """FLOWii's numbers onto the shop orders: meta in batches of 100, then a note each
+        (the shop has no batch for notes: they go a few at a time)."""
+        last = 0
+        while True:
+            pending = list(
+                Link.objects.filter(kind=Kind.ORDER, needs_write_back=True, pk__gt=last).order_by(
+                    "pk"
+                )[:PAGE]
+            )
+            if not pending:
+                return
+            last = pending[-1].pk
+            self._write_back_page(pending)
+
+    def _write_back_page(self, pending: list[Link]) -> None:
         ctx = self.ctx
-        pending = list(Link.objects.filter(kind=Kind.ORDER, needs_write_back=True).order_by("pk"))
-        if not pending:
-            return
         update = [
             {
                 "id": int(link.shop_id),
@@ -312,29 +376,43 @@ class OrderExporter:
         # The number is on the order now; the note only repeats it for the order's history.
         # A note whose answer was lost may have been added, so it is never sent again.
         Link.objects.filter(pk__in=[link.pk for link in done]).update(needs_write_back=False)
-        for link in done:
-            try:
-                ctx.woo.add_order_note(
-                    int(link.shop_id),
-                    _("Exported to FLOWii as received order %(number)s.")
-                    % {"number": link.flowii_number},
+        notes = [
+            (
+                link,
+                _("Exported to FLOWii as received order %(number)s.")
+                % {"number": link.flowii_number},
+            )
+            for link in done
+        ]
+        workers = max(1, int(ctx.settings.order_export_concurrency or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            problems = list(pool.map(self._add_note, notes))
+        for (link, _note), problem in zip(notes, problems, strict=True):
+            if problem is None:
+                continue
+            ctx.warning(
+                _(
+                    "The note with FLOWii number %(flowii_number)s could not be added to "
+                    "shop order %(order)s (%(error)s); the number is in the order's "
+                    "%(field)s field."
                 )
-            except AuthenticationError:
-                raise
-            except RemoteError as exc:
-                ctx.warning(
-                    _(
-                        "The note with FLOWii number %(flowii_number)s could not be added to "
-                        "shop order %(order)s (%(error)s); the number is in the order's "
-                        "%(field)s field."
-                    )
-                    % {
-                        "flowii_number": link.flowii_number,
-                        "order": link.shop_id,
-                        "error": exc,
-                        "field": NUMBER_META,
-                    },
-                    kind=Kind.ORDER,
-                    shop_id=link.shop_id,
-                    flowii_id=link.flowii_id,
-                )
+                % {
+                    "flowii_number": link.flowii_number,
+                    "order": link.shop_id,
+                    "error": problem,
+                    "field": NUMBER_META,
+                },
+                kind=Kind.ORDER,
+                shop_id=link.shop_id,
+                flowii_id=link.flowii_id,
+            )
+
+    def _add_note(self, item) -> RemoteError | None:
+        link, note = item
+        try:
+            self.ctx.woo.add_order_note(int(link.shop_id), note)
+        except AuthenticationError:
+            raise
+        except RemoteError as exc:
+            return exc
+        return None

@@ -39,7 +39,8 @@ def _depths(ordered: list[dict]) -> dict[int, int]:
 
 
 def _upsert_links(kind: str, rows: list[tuple]) -> None:
-    """(shop id, FLOWii id, fingerprint[, FLOWii unit id]) rows, written in one statement."""
+    """(shop id, FLOWii id, fingerprint[, FLOWii unit id, product number]) rows, written in
+    one statement."""
     if not rows:
         return
     now = timezone.now()
@@ -54,13 +55,14 @@ def _upsert_links(kind: str, rows: list[tuple]) -> None:
                 flowii_id=row[1],
                 fingerprint=row[2],
                 flowii_unit_id=row[3] if len(row) > 3 else None,
+                flowii_number=row[4] if len(row) > 4 else "",
                 synced_at=now,
             )
             for row in rows
         ],
         update_conflicts=True,
         unique_fields=["kind", "shop_id"],
-        update_fields=["flowii_id", "fingerprint", "flowii_unit_id", "synced_at"],
+        update_fields=["flowii_id", "fingerprint", "flowii_unit_id", "flowii_number", "synced_at"],
     )
 
 
@@ -211,29 +213,51 @@ def _prices_with_vat(ctx) -> bool:
     return choice == Settings.PricesWithVat.YES
 
 
+# Past this many unknown products in one page (a first import), one read of all the shop's
+# products beats a look-up by SKU for every page.
+SKU_LOOKUP_LIMIT = 20
+
+
 def _import_product_pages(ctx, category_map: dict[int, int], left_out: set[int]) -> None:
     since = ctx.bookmark(STREAM)
-    links = {
-        flowii_id: (int(shop_id), fp)
-        for flowii_id, shop_id, fp in Link.objects.filter(kind=Kind.PRODUCT).values_list(
-            "flowii_id", "shop_id", "fingerprint"
-        )
-    }
-    state = {"prices_with_vat": None, "tax_classes": None, "codes": {}}
+    state = {"prices_with_vat": None, "tax_classes": None, "shop_skus": None}
     page: list[dict] = []
-    for product in ctx.flowii.products(
-        modified_since=since, on_total=lambda n: ctx.progress(done=0, total=n, label="products")
-    ):
+
+    def read_started(total):
+        ctx.progress(done=0, total=total, label="products")
+        ctx.read_at(STREAM, ctx.flowii.server_time())
+
+    for product in ctx.flowii.products(modified_since=since, on_total=read_started):
         ctx.seen(STREAM, parse_utc(product.get("modifiedAt")))
         page.append(product)
         if len(page) == 100:
-            _import_page(ctx, page, category_map, left_out, links, state)
+            _import_page(ctx, page, category_map, left_out, state)
             page = []
     if page:
-        _import_page(ctx, page, category_map, left_out, links, state)
+        _import_page(ctx, page, category_map, left_out, state)
 
 
-def _import_page(ctx, products, category_map, left_out, links, state) -> None:
+def _page_links(products: list[dict]) -> tuple[dict, dict]:
+    """The links of this page's products, and which other FLOWii product already holds each
+    product number (only what one page needs is in memory, whatever the catalogue's size)."""
+    ids = [p["id"] for p in products]
+    codes = [(p.get("code") or "").strip() for p in products]
+    links = {
+        flowii_id: (int(shop_id), fp)
+        for flowii_id, shop_id, fp in Link.objects.filter(
+            kind=Kind.PRODUCT, flowii_id__in=ids
+        ).values_list("flowii_id", "shop_id", "fingerprint")
+    }
+    taken = dict(
+        Link.objects.filter(kind=Kind.PRODUCT, flowii_number__in=[c for c in codes if c])
+        .exclude(flowii_id__in=ids)
+        .values_list("flowii_number", "flowii_id")
+    )
+    return links, taken
+
+
+def _import_page(ctx, products, category_map, left_out, state) -> None:
+    links, taken = _page_links(products)
     to_write = []  # (product, payload, fp, shop id or None)
     unlinked = []
     for product in products:
@@ -270,7 +294,7 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
             )
             continue
         code = payload["sku"]
-        other = state["codes"].setdefault(code, product["id"])
+        other = taken.setdefault(code, product["id"])
         if other != product["id"]:
             _product_failed(
                 ctx,
@@ -290,15 +314,21 @@ def _import_page(ctx, products, category_map, left_out, links, state) -> None:
             to_write.append((product, payload, fp, link[0]))
         else:
             unlinked.append((product, payload, fp))
-    if unlinked:
-        found = {
-            p.get("sku"): p["id"]
-            for p in ctx.woo.get(
-                "products", sku=",".join(p[1]["sku"] for p in unlinked), per_page=100
-            )
-            or []
-            if p.get("sku")
+    if len(unlinked) > SKU_LOOKUP_LIMIT and state["shop_skus"] is None:
+        state["shop_skus"] = {
+            p["sku"]: p["id"] for p in ctx.woo.iter_pages("products", {}) if p.get("sku")
         }
+    if unlinked:
+        found = state["shop_skus"]
+        if found is None:
+            found = {
+                p.get("sku"): p["id"]
+                for p in ctx.woo.get(
+                    "products", sku=",".join(p[1]["sku"] for p in unlinked), per_page=100
+                )
+                or []
+                if p.get("sku")
+            }
         for product, payload, fp in unlinked:
             shop_id = found.get(payload["sku"])
             if shop_id:
@@ -347,7 +377,9 @@ def _write_products(ctx, to_write, links, tax_classes) -> None:
             existing = (error.get("data") or {}).get("resource_id")
             if existing:
                 # Made in the shop since we looked: link it; the next run updates it.
-                rows.append((str(existing), product["id"], "", product.get("unitId")))
+                rows.append(
+                    (str(existing), product["id"], "", product.get("unitId"), payload["sku"])
+                )
                 links[product["id"]] = (int(existing), "")
                 ctx.count("skipped")
                 continue
@@ -365,7 +397,7 @@ def _write_products(ctx, to_write, links, tax_classes) -> None:
             _product_failed(ctx, product, reason)
             continue
         shop_id = result.item["id"]
-        rows.append((str(shop_id), product["id"], fp, product.get("unitId")))
+        rows.append((str(shop_id), product["id"], fp, product.get("unitId"), payload["sku"]))
         links[product["id"]] = (shop_id, fp)
         created = result.action == "create"
         ctx.count("created" if created else "updated")
