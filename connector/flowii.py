@@ -58,11 +58,15 @@ RENEW_MARGIN = 30.0
 
 
 def iso_z(moment: datetime) -> str:
-    """A moment as FLOWii takes it: UTC, seconds, with `Z`. A naive datetime is taken to be
-    UTC already. Seconds are cut, never rounded up, so a `modifiedSince` never skips a change."""
+    """A moment as FLOWii takes it: UTC, with `Z`, to the millisecond (as FLOWii's own
+    timestamps). A naive datetime is taken to be UTC already. Smaller parts are cut, never
+    rounded up, so a `modifiedSince` never skips a change."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000, tzinfo=None)
+    if moment.microsecond:
+        return moment.isoformat(timespec="milliseconds") + "Z"
+    return moment.isoformat() + "Z"
 
 
 def json_default(value):

@@ -61,3 +61,35 @@ def test_incomplete_settings_end_the_run_as_failed_with_the_reason():
     assert "FLOWii password" in result.reason
     assert result.finished_at is not None
     assert SyncLog.objects.filter(run=result, level="error").count() == 1
+
+
+@pytest.mark.parametrize(
+    "value, seen_all_until, inclusive, expected",
+    [
+        # The last read began well after the newest record: start right at it.
+        ("12:00:00", "12:05:00", False, "12:00:00"),
+        ("12:00:00", "12:05:00", True, "12:00:00.001"),
+        # The read began too soon after it: start where that read surely saw everything.
+        ("12:00:00", "11:59:58", False, "11:59:58"),
+        ("12:00:00", "11:59:58", True, "11:59:58"),
+        # The remote's clock was unknown: the fixed overlap.
+        ("12:00:00", None, False, "11:58:00"),
+    ],
+)
+def test_where_an_incremental_read_starts(value, seen_all_until, inclusive, expected):
+    from datetime import UTC, datetime
+
+    from connector.models import Bookmark, Settings
+    from connector.sync.context import RunContext
+
+    def at(text):
+        return datetime.fromisoformat(f"2026-11-28T{text}").replace(tzinfo=UTC)
+
+    Bookmark.objects.create(
+        stream="orders",
+        value=at(value),
+        seen_all_until=at(seen_all_until) if seen_all_until else None,
+    )
+    ctx = RunContext(SyncRun.objects.create(kind="orders", trigger="command"), Settings.load())
+    assert ctx.bookmark("orders", inclusive=inclusive) == at(expected)
+    assert RunContext(ctx.run, ctx.settings, full=True).bookmark("orders") is None

@@ -92,13 +92,18 @@ class RunContext:
         self.log(SyncLog.Level.ERROR, message, **where)
 
     # -- bookmarks ----------------------------------------------------------------
-    def bookmark(self, stream: str) -> datetime | None:
+    def bookmark(self, stream: str, inclusive: bool = False) -> datetime | None:
         """Where an incremental read of `stream` starts, or None for everything.
 
         The newest modification seen by the last good run, unless that run's read began so
         soon after it that a write of the same moment might not have been visible yet: then
         from the moment the read surely saw everything. Without the remote's clock, a fixed
-        overlap. Never the run's own clock: the two machines' clocks may differ."""
+        overlap. Never the run's own clock: the two machines' clocks may differ.
+
+        `inclusive`: the remote's filter takes records modified AT or after the time given
+        (FLOWii's modifiedSince) rather than strictly after it (the shop's modified_after);
+        a bookmark the last read vouches for then starts just after the newest record seen,
+        which that read already had."""
         if self.full:
             return None
         mark = Bookmark.objects.filter(stream=stream).first()
@@ -106,6 +111,8 @@ class RunContext:
             return None
         if mark.seen_all_until is None:
             return mark.value - BOOKMARK_OVERLAP
+        if inclusive and mark.value <= mark.seen_all_until:
+            return mark.value + timedelta(milliseconds=1)
         return min(mark.value, mark.seen_all_until)
 
     def read_at(self, stream: str, server_time: datetime | None) -> None:

@@ -219,7 +219,7 @@ SKU_LOOKUP_LIMIT = 20
 
 
 def _import_product_pages(ctx, category_map: dict[int, int], left_out: set[int]) -> None:
-    since = ctx.bookmark(STREAM)
+    since = ctx.bookmark(STREAM, inclusive=True)
     state = {"prices_with_vat": None, "tax_classes": None, "shop_skus": None}
     page: list[dict] = []
 
