@@ -76,8 +76,8 @@ def run_sync(job: dict) -> dict:
 
 
 def _time_phases() -> dict:
-    """Adds up the time an orders export spends on its buyers (partners, one at a time) and
-    on the write-back, to show where the rest of its time goes. Wraps the methods in this
+    """Adds up the time an orders export spends on its buyers (partners) and on the
+    write-back, to show where the rest of its time goes. Wraps the methods in this
     child process only; what they do is unchanged."""
     from connector.sync.customers import PartnerBook
     from connector.sync.orders import OrderExporter
@@ -98,7 +98,7 @@ def _time_phases() -> dict:
 
         setattr(owner, method, wrapper)
 
-    timed(PartnerBook, "ensure", "partners")
+    timed(OrderExporter, "_partners", "partners")
     timed(PartnerBook, "preload", "partners")
     timed(OrderExporter, "write_back", "write_back")
     return spent

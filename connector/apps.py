@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _purge_schedule(sender, **kwargs):
+    # Every installation gets the daily log purge as soon as its tables exist.
+    from .scheduling import ensure_purge_schedule
+
+    ensure_purge_schedule()
 
 
 class ConnectorConfig(AppConfig):
@@ -11,3 +19,5 @@ class ConnectorConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the start-up checks)
+
+        post_migrate.connect(_purge_schedule, sender=self)

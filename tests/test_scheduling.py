@@ -79,3 +79,12 @@ def test_purge_schedule_is_created_once():
     ensure_purge_schedule()
     ensure_purge_schedule()
     assert Schedule.objects.filter(func="connector.tasks.purge_logs").count() == 1
+
+
+def test_migrate_sets_up_the_daily_log_purge():
+    from django.core.management import call_command
+
+    Schedule.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    row = Schedule.objects.get(func="connector.tasks.purge_logs")
+    assert row.schedule_type == Schedule.DAILY and row.repeats == -1
