@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from .http import (
+    Adapter,
     AuthenticationError,
     Conflict,
     ErrorDetails,
@@ -137,7 +138,7 @@ def parse_error(status: int, body, call: str) -> ErrorDetails:
 # -- the client -------------------------------------------------------------------------------
 
 
-class FlowiiClient:
+class FlowiiClient(Adapter):
     """The FLOWii account's REST API: a token fetched with the e-mail, password and API key,
     kept until shortly before it ends and renewed when FLOWii refuses it. Safe to share
     between the threads that export orders."""
@@ -189,13 +190,6 @@ class FlowiiClient:
 
     def __repr__(self) -> str:
         return f"FlowiiClient({self.base_url!r})"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def server_time(self):
-        """The remote's own clock at its last answer (for safe incremental bookmarks)."""
-        return self.http.server_time()
 
     # -- the token ----------------------------------------------------------------------
     def token(self) -> str:

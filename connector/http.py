@@ -585,3 +585,16 @@ def _refusal_words(exc: requests.exceptions.ConnectionError) -> str:
     if isinstance(reason, NameResolutionError):
         return "could not be found (its address does not resolve)"
     return "refused the connection"
+
+
+class Adapter:
+    """What every backend adapter offers beside its own calls; `http` is its HttpClient."""
+
+    http: HttpClient
+
+    def close(self) -> None:
+        self.http.close()
+
+    def server_time(self) -> datetime | None:
+        """The remote's own clock at its last answer (for safe incremental bookmarks)."""
+        return self.http.server_time()

@@ -17,6 +17,7 @@ import requests
 from oauthlib import oauth1
 
 from .http import (
+    Adapter,
     AuthenticationError,
     ErrorDetails,
     HttpClient,
@@ -204,7 +205,7 @@ class StoreCheck:
 # -- the client -------------------------------------------------------------------------------
 
 
-class WooCommerceClient:
+class WooCommerceClient(Adapter):
     """The shop's REST API. HTTPS shops get basic auth; plain-HTTP shops get OAuth 1.0a
     signatures (WooCommerce ignores basic auth without TLS)."""
 
@@ -260,13 +261,6 @@ class WooCommerceClient:
 
     def __repr__(self) -> str:
         return f"WooCommerceClient({self.store_url!r})"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def server_time(self):
-        """The remote's own clock at its last answer (for safe incremental bookmarks)."""
-        return self.http.server_time()
 
     # -- plain calls --------------------------------------------------------------------
     def request(self, method: str, path: str, params=None, json=None, *, idempotent=None) -> Reply:
