@@ -357,3 +357,25 @@ def test_secrets_are_encrypted_at_rest(sandbox):
         stored
     )
     assert all(value.startswith("gAAAA") for value in stored)  # Fernet tokens
+
+
+def test_two_customers_of_one_company_share_one_partner(sandbox):
+    woo_server, flowii_server = sandbox
+    woo = shop(woo_server)
+    ids = [
+        woo.post(
+            "customers",
+            {
+                "email": f"{name}@firma.sk",
+                "first_name": name.capitalize(),
+                "billing": {"company": "Spoločná firma s.r.o.", "country": "SK"},
+                "meta_data": [{"key": "billing_ico", "value": "47111222"}],
+            },
+        )["id"]
+        for name in ("anna", "boris")
+    ]
+    assert run("customers").status == SyncRun.Status.SUCCEEDED
+    partners = [p for p in flowii_state(flowii_server)["partners"] if p.get("ico") == "47111222"]
+    assert len(partners) == 1
+    linked = {Link.objects.get(kind="customer", shop_id=str(i)).flowii_id for i in ids}
+    assert linked == {partners[0]["id"]}

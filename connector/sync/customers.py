@@ -4,6 +4,7 @@ externalId, then e-mail, then IČO; created or updated only when something chang
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -25,6 +26,7 @@ STREAM = "customers"
 Kind = Link.Kind
 # Past this many partners to match, one read of all FLOWii partners beats a lookup each.
 PRELOAD_ABOVE = 30
+PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,36 @@ class PartnerBook:
                         self._index[field][value] = partner
         return partner, action, found
 
+    def send_all(self, jobs: list[PartnerJob]) -> list:
+        """`send` for many jobs, a few at a time; each answer is (partner, action, found) or
+        the RemoteError. Jobs that could match the same FLOWii partner (same e-mail or IČO)
+        are never sent at once: the later ones go after, so they find the partner the first
+        one made instead of making a second."""
+        first, later, keys = [], [], set()
+        for index, job in enumerate(jobs):
+            mine = {
+                (field, (job.payload.get(field) or "").strip().lower())
+                for field in ("email", "ico")
+                if (job.payload.get(field) or "").strip()
+            }
+            (later if mine & keys else first).append(index)
+            keys |= mine
+        answers: list = [None] * len(jobs)
+        workers = max(1, int(self.ctx.settings.order_export_concurrency or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            sent = list(pool.map(self._try_send, [jobs[i] for i in first]))
+        for index, answer in zip(first, sent, strict=True):
+            answers[index] = answer
+        for index in later:
+            answers[index] = self._try_send(jobs[index])
+        return answers
+
+    def _try_send(self, job: PartnerJob):
+        try:
+            return self.send(job)
+        except RemoteError as exc:
+            return exc
+
     def finish(self, job: PartnerJob, partner: dict, action: str, found: int | None) -> int:
         """Saves the link and logs what was done (main thread: database and language)."""
         ctx = self.ctx
@@ -171,11 +203,6 @@ class PartnerBook:
         )
         return payload, partner_notes(order.get("billing") or {}, None, payload)
 
-    def for_customer(self, customer: dict) -> int:
-        payload, notes = self.customer_payload(customer)
-        modified = parse_utc(customer.get("date_modified_gmt"))
-        return self.ensure(Kind.CUSTOMER, str(customer["id"]), payload, modified, notes)
-
 
 def export_customers(ctx) -> None:
     """The button and `sync customers` compare every customer; inside a scheduled run only
@@ -198,6 +225,7 @@ def export_customers(ctx) -> None:
         ctx.progress(done=0, total=total, label="customers")
         ctx.read_at(STREAM, ctx.woo.server_time())
 
+    batch: list = []  # (customer, created, job), sent a page at a time
     for customer in ctx.woo.iter_pages("customers", params, on_total=on_total):
         created = parse_utc(customer.get("date_created_gmt"))
         if since and created and created < since:
@@ -211,16 +239,32 @@ def export_customers(ctx) -> None:
             ctx.count("unchanged")
             continue
         try:
-            book.for_customer(customer)
+            payload, notes = book.customer_payload(customer)
         except PartnerProblem as problem:
             reason = _("%(reason)s. Fix the customer in the shop.") % {"reason": problem.reason}
             customer_failed(ctx, customer, reason, created)
-        except RemoteError as exc:
-            if exc.status is None or exc.status >= 500 or exc.status == 401:
-                raise
+            continue
+        job = book.plan(Kind.CUSTOMER, shop_id, payload, modified, notes)
+        if not isinstance(job, int):
+            batch.append((customer, created, job))
+        if len(batch) == PAGE:
+            _send(ctx, book, batch)
+            batch = []
+    if batch:
+        _send(ctx, book, batch)
+
+
+def _send(ctx, book: PartnerBook, batch: list) -> None:
+    answers = book.send_all([job for _customer, _created, job in batch])
+    for (customer, created, job), answer in zip(batch, answers, strict=True):
+        if isinstance(answer, RemoteError):
+            if answer.status is None or answer.status >= 500 or answer.status == 401:
+                raise answer
             customer_failed(
-                ctx, customer, _("FLOWii refused it: %(error)s") % {"error": exc}, created
+                ctx, customer, _("FLOWii refused it: %(error)s") % {"error": answer}, created
             )
+        else:
+            book.finish(job, *answer)
 
 
 def customer_failed(ctx, customer, reason, created) -> None:

@@ -266,9 +266,7 @@ class OrderExporter:
             else:
                 jobs[key] = job
         if jobs:
-            workers = max(1, int(self.ctx.settings.order_export_concurrency or 1))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                answers = list(pool.map(self._send_partner, jobs.values()))
+            answers = book.send_all(list(jobs.values()))
             for (key, job), answer in zip(jobs.items(), answers, strict=True):
                 if isinstance(answer, RemoteError):
                     if answer.status is None or answer.status >= 500 or answer.status == 401:
@@ -277,12 +275,6 @@ class OrderExporter:
                 else:
                     partners[key] = book.finish(job, *answer)
         return buyer_of, partners
-
-    def _send_partner(self, job):
-        try:
-            return self.partners.send(job)
-        except RemoteError as exc:
-            return exc
 
     def _prepare(self, order: dict, partner):
         problem = order_problem(order)
