@@ -15,15 +15,19 @@ from .sync.locks import RunRefused, refusal_message
 logger = logging.getLogger("connector.tasks")
 
 
-def run_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON, full: bool = False):
+def _run_in_worker(kind: str, log_kind: str, **options) -> str:
     """Runs one synchronisation; a refusal is logged, not raised (the worker has no one to
     tell), and the returned text is what django-q keeps as the task's result."""
     try:
-        result = runner.run(kind, trigger=trigger, full=full)
+        result = runner.run(kind, **options)
     except RunRefused as exc:
-        SyncLog.objects.create(level=SyncLog.Level.WARNING, kind="run", message=str(exc))
+        SyncLog.objects.create(level=SyncLog.Level.WARNING, kind=log_kind, message=str(exc))
         return str(exc)
     return f"run {result.pk}: {result.status}"
+
+
+def run_sync(kind: str, trigger: str = SyncRun.Trigger.BUTTON, full: bool = False):
+    return _run_in_worker(kind, "run", trigger=trigger, full=full)
 
 
 def scheduled_sync():
@@ -32,14 +36,9 @@ def scheduled_sync():
 
 def resend_order(order_id: int):
     """Exports one shop order again (idempotent: FLOWii's externalId finds an existing one)."""
-    try:
-        result = runner.run(
-            SyncRun.Kind.RESEND, trigger=SyncRun.Trigger.BUTTON, order_id=int(order_id)
-        )
-    except RunRefused as exc:
-        SyncLog.objects.create(level=SyncLog.Level.WARNING, kind="order", message=str(exc))
-        return str(exc)
-    return f"run {result.pk}: {result.status}"
+    return _run_in_worker(
+        SyncRun.Kind.RESEND, "order", trigger=SyncRun.Trigger.BUTTON, order_id=int(order_id)
+    )
 
 
 def purge_logs():

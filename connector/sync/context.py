@@ -175,3 +175,9 @@ class RunContext:
         for name, value in fields.items():
             setattr(self.run, name, value)
         locks.renew(self.run)
+
+
+def stops_the_run(error) -> bool:
+    """A remote error that no other record would escape (no answer, the remote down after
+    its retries, credentials refused) ends the run; any other concerns one record only."""
+    return error.status is None or error.status >= 500 or error.status == 401

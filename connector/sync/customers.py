@@ -21,6 +21,7 @@ from ..mapping.customers import (
 )
 from ..mapping.products import fingerprint
 from ..models import Link, SyncRun
+from .context import stops_the_run
 
 STREAM = "customers"
 Kind = Link.Kind
@@ -79,21 +80,6 @@ class PartnerBook:
             if found:
                 return found
         return None
-
-    def linked(self, kind: str, shop_id) -> int | None:
-        """The FLOWii partner already linked to this buyer, if any."""
-        return (
-            Link.objects.filter(kind=kind, shop_id=str(shop_id))
-            .values_list("flowii_id", flat=True)
-            .first()
-        )
-
-    def ensure(self, kind: str, shop_id: str, payload: dict, modified=None, notes=()) -> int:
-        """The FLOWii partner id for this buyer; writes only what changed. Raises RemoteError."""
-        job = self.plan(kind, shop_id, payload, modified, notes)
-        if isinstance(job, int):
-            return job
-        return self.finish(job, *self.send(job))
 
     def plan(self, kind, shop_id, payload, modified=None, notes=()) -> PartnerJob | int:
         """What must be sent for this buyer (reads the database only): the linked partner's
@@ -258,7 +244,7 @@ def _send(ctx, book: PartnerBook, batch: list) -> None:
     answers = book.send_all([job for _customer, _created, job in batch])
     for (customer, created, job), answer in zip(batch, answers, strict=True):
         if isinstance(answer, RemoteError):
-            if answer.status is None or answer.status >= 500 or answer.status == 401:
+            if stops_the_run(answer):
                 raise answer
             customer_failed(
                 ctx, customer, _("FLOWii refused it: %(error)s") % {"error": answer}, created

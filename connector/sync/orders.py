@@ -16,6 +16,7 @@ from ..mapping.customers import PartnerProblem, guest_key
 from ..mapping.order_checks import order_notes, order_problem
 from ..mapping.orders import OrderChoices, OrderNotExportable, map_order
 from ..models import Link, PaymentMapping, ShippingMapping
+from .context import stops_the_run
 from .customers import PRELOAD_ABOVE, PartnerBook
 
 STREAM = "orders"
@@ -144,7 +145,7 @@ class OrderExporter:
             todo.append(order)
         if not todo:
             return
-        buyer_of, partners = self._partners(todo, self._buyers(todo))
+        buyer_of, partners = self._partners(todo)
         ready = []
         for order in todo:
             body = self._prepare(order, partners.get(buyer_of.get(order["id"])))
@@ -164,7 +165,7 @@ class OrderExporter:
         ctx = self.ctx
         if error is not None:
             # Worded here, not in the exporting thread: the run's language is this thread's.
-            if error.status is None or error.status >= 500 or error.status == 401:
+            if stops_the_run(error):
                 self._failed(order, _("FLOWii did not take it: %(error)s") % {"error": error})
             else:
                 self._failed(order, _("FLOWii refused it: %(error)s") % {"error": error})
@@ -202,16 +203,18 @@ class OrderExporter:
             flowii_id=flowii_order["id"],
         )
 
-    def _buyers(self, orders: list[dict]) -> dict[int, dict]:
-        """The shop customers of these orders who have no partner yet, read in one request;
-        many new buyers at once are matched against one read of all FLOWii partners."""
+    def _buyers(self, orders: list[dict]) -> tuple[dict[int, int], dict[int, dict]]:
+        """The partners already linked to these orders' shop customers, and the customers
+        who have none yet, read in one request; many new buyers at once are matched against
+        one read of all FLOWii partners."""
         ids = {int(o["customer_id"]) for o in orders if o.get("customer_id")}
-        linked = set(
-            Link.objects.filter(kind=Kind.CUSTOMER, shop_id__in=[str(i) for i in ids]).values_list(
-                "shop_id", flat=True
-            )
-        )
-        missing = sorted(i for i in ids if str(i) not in linked)
+        linked = {
+            int(shop_id): flowii_id
+            for shop_id, flowii_id in Link.objects.filter(
+                kind=Kind.CUSTOMER, shop_id__in=[str(i) for i in ids]
+            ).values_list("shop_id", "flowii_id")
+        }
+        missing = sorted(ids - set(linked))
         guests = {guest_key(o) for o in orders if not o.get("customer_id")}
         guests -= set(
             Link.objects.filter(kind=Kind.GUEST, shop_id__in=guests).values_list(
@@ -221,23 +224,24 @@ class OrderExporter:
         if len(missing) + len(guests) > PRELOAD_ABOVE and not self.partners.preloaded:
             self.partners.preload()
         if not missing:
-            return {}
+            return linked, {}
         found = self.ctx.woo.get(
             "customers", include=",".join(map(str, missing)), per_page=100, role="all"
         )
-        return {c["id"]: c for c in found or []}
+        return linked, {c["id"]: c for c in found or []}
 
-    def _partners(self, orders: list[dict], buyers: dict[int, dict]) -> tuple[dict, dict]:
+    def _partners(self, orders: list[dict]) -> tuple[dict, dict]:
         """Each order's buyer, and each buyer's FLOWii partner id (or the problem that stops
         it). A buyer is planned once however many orders it has, so it never gets two
         partners; the partners to write go to FLOWii a few at a time."""
         book = self.partners
+        linked_customers, buyers = self._buyers(orders)
         buyer_of, partners, jobs = {}, {}, {}
         for order in orders:
             if order_problem(order):
                 continue  # not exported: no partner for it either
             customer_id = int(order.get("customer_id") or 0)
-            linked = book.linked(Kind.CUSTOMER, customer_id) if customer_id else None
+            linked = linked_customers.get(customer_id)
             if linked or customer_id in buyers:
                 key = (Kind.CUSTOMER, str(customer_id))
             else:
@@ -269,7 +273,7 @@ class OrderExporter:
             answers = book.send_all(list(jobs.values()))
             for (key, job), answer in zip(jobs.items(), answers, strict=True):
                 if isinstance(answer, RemoteError):
-                    if answer.status is None or answer.status >= 500 or answer.status == 401:
+                    if stops_the_run(answer):
                         raise answer
                     partners[key] = answer
                 else:
@@ -294,9 +298,7 @@ class OrderExporter:
         try:
             return map_order(order, partner, self.choices())
         except OrderNotExportable as problem:
-            self._failed(
-                order, f"{problem.reason} {getattr(problem, 'fix', '')}".strip(), skipped=True
-            )
+            self._failed(order, f"{problem.reason} {problem.fix}".strip(), skipped=True)
         return None
 
     def _create(self, item):
