@@ -28,10 +28,10 @@ test: lint
 	$(BIN)/python -m connector.envfile .env
 
 demo: install .env
-	$(BIN)/python manage.py demo
+	CONNECTOR_SANDBOX=true $(BIN)/python manage.py demo
 
 sandbox: install .env
-	$(BIN)/python manage.py sandbox
+	CONNECTOR_SANDBOX=true $(BIN)/python manage.py sandbox
 
 bench: install
 	$(BIN)/python -m bench --memory-check

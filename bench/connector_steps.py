@@ -28,7 +28,7 @@ def prepare(job: dict) -> dict:
     _django(job["env"])
     from django.core.management import call_command
 
-    from connector.sandbox.configure import configure_for_sandbox
+    from sandbox.configure import configure_for_sandbox
 
     call_command("migrate", verbosity=0, interactive=False)
     settings = configure_for_sandbox(job["woo_url"], job["flowii_url"])

@@ -26,8 +26,8 @@ from connector.mapping.products import (
     product_payload,
     tax_classes_by_rate,
 )
-from connector.sandbox.flowii_sim import API_KEY, EMAIL, PASSWORD
-from connector.sandbox.seed import FLOWII_CHOICES
+from sandbox.flowii_sim import API_KEY, EMAIL, PASSWORD
+from sandbox.seed import FLOWII_CHOICES
 
 from .measure import peak_rss_mb, stats_diff
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet
 
-from connector.sandbox.seed import FLOWII_CHOICES, SIZES
+from sandbox.seed import FLOWII_CHOICES, SIZES
 
 from .child import in_child
 from .measure import added, scaled

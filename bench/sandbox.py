@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import requests
 
 from connector.flowii import FlowiiClient
-from connector.sandbox import seed as seed_module
-from connector.sandbox.flowii_sim import API_KEY, EMAIL, PASSWORD
-from connector.sandbox.serve import start_sandbox
+from sandbox import seed as seed_module
+from sandbox.flowii_sim import API_KEY, EMAIL, PASSWORD
+from sandbox.serve import start_sandbox
 
 from .measure import stats_diff
 

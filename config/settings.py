@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "axes",
     "connector",
 ]
+# The simulated shop and FLOWii account (`manage.py sandbox`, `manage.py demo`): for trying
+# the connector without accounts, for the tests and the benchmark; never in production.
+CONNECTOR_SANDBOX = env.bool("CONNECTOR_SANDBOX", default=DEBUG)
+if CONNECTOR_SANDBOX:
+    INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

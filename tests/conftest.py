@@ -4,7 +4,7 @@ known state before every test that uses them."""
 
 import pytest
 
-from connector.sandbox.base import RunningServer
+from sandbox.base import RunningServer
 
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
@@ -12,7 +12,7 @@ FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "
 
 @pytest.fixture(scope="session")
 def _woo_server():
-    from connector.sandbox.woocommerce_sim import WooCommerceSimulator
+    from sandbox.woocommerce_sim import WooCommerceSimulator
 
     with RunningServer(WooCommerceSimulator(seed="empty")) as server:
         yield server
@@ -20,7 +20,7 @@ def _woo_server():
 
 @pytest.fixture(scope="session")
 def _flowii_server():
-    from connector.sandbox.flowii_sim import FlowiiSimulator
+    from sandbox.flowii_sim import FlowiiSimulator
 
     with RunningServer(FlowiiSimulator(seed="empty")) as server:
         yield server

@@ -616,7 +616,7 @@ def test_mapping_pages_offer_flowii_items_and_save_them(admin_client, flowii_ser
 
 
 def test_saving_checks_both_connections(admin_client, woo_server, flowii_server):
-    from connector.sandbox.configure import configure_for_sandbox
+    from sandbox.configure import configure_for_sandbox
 
     settings = configure_for_sandbox(woo_server.url, flowii_server.url)
     response = admin_client.post(SETTINGS_URL, form_data(settings), follow=True)
@@ -636,7 +636,7 @@ def test_saving_checks_both_connections(admin_client, woo_server, flowii_server)
 
 
 def test_refresh_from_shop_reads_methods_and_gateways(admin_client, woo_server, flowii_server):
-    from connector.sandbox.configure import configure_for_sandbox
+    from sandbox.configure import configure_for_sandbox
 
     configure_for_sandbox(woo_server.url, flowii_server.url)
     ShippingMapping.objects.all().delete()

@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from connector.models import Link, SyncLog, SyncRun
-from connector.sandbox.configure import configure_for_sandbox
 from connector.sync.runner import run
 from connector.woocommerce import WooCommerceClient
+from sandbox.configure import configure_for_sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ import pytest
 import requests
 
 from connector.dates import parse_utc
-from connector.sandbox.configure import SEED_ORDERS_FROM
-from connector.sandbox.seed import FLOWII_CHOICES
 from connector.woocommerce import WooCommerceClient
+from sandbox.configure import SEED_ORDERS_FROM
+from sandbox.seed import FLOWII_CHOICES
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

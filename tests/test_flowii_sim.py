@@ -674,9 +674,9 @@ def test_the_empty_account_has_reference_data_only(flowii):
 
 # -- the seeded demo account ----------------------------------------------------------------
 def test_the_default_seed_loads_as_a_consistent_account():
-    pytest.importorskip("connector.sandbox.seed")
-    from connector.sandbox.base import RunningServer
-    from connector.sandbox.flowii_sim import FlowiiSimulator
+    pytest.importorskip("sandbox.seed")
+    from sandbox.base import RunningServer
+    from sandbox.flowii_sim import FlowiiSimulator
 
     with RunningServer(FlowiiSimulator(seed="default")) as server:
         flowii = Flowii(server.url)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import translation
 
 from connector.models import Link, Settings, ShippingMapping, SyncLog, SyncRun
-from connector.sandbox.configure import configure_for_sandbox
 from connector.sync.runner import run
 from connector.woocommerce import WooCommerceClient
+from sandbox.configure import configure_for_sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from connector.mapping.orders import (
     map_order,
     shop_tax_by_rate,
 )
-from connector.sandbox.flowii_sim import item_amounts as simulator_item_amounts
-from connector.sandbox.flowii_sim import read_decimal
+from sandbox.flowii_sim import item_amounts as simulator_item_amounts
+from sandbox.flowii_sim import read_decimal
 from tests.conftest import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD
 from tests.golden import CASES
 

@@ -19,8 +19,8 @@ import requests
 from picklefield.fields import dbsafe_decode
 
 from connector.dates import parse_utc
-from connector.sandbox.configure import SEED_ORDERS_FROM
 from connector.woocommerce import WooCommerceClient
+from sandbox.configure import SEED_ORDERS_FROM
 from tests.services import (
     fresh_database,
     query,

@@ -18,9 +18,9 @@ from django_q.signing import SignedPackage
 
 from connector import tasks
 from connector.models import Link, Settings, SyncRun
-from connector.sandbox.configure import configure_for_sandbox
-from connector.sandbox.woo_auth import ApiKey
 from connector.sync.runner import run
+from sandbox.configure import configure_for_sandbox
+from sandbox.woo_auth import ApiKey
 
 from .test_admin import SETTINGS_URL, form_data
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from connector.sandbox.seed import (
+from sandbox.seed import (
     FLOWII_CHOICES,
     Seed,
     build_seed,
@@ -53,7 +53,7 @@ def test_the_same_size_gives_byte_identical_data(size):
 def test_another_process_builds_the_same_bytes(small):
     # Another hash seed changes set and dict-of-str iteration orders; the seed must not care.
     script = (
-        "import json, sys; from connector.sandbox.seed import build_seed; s = build_seed();"
+        "import json, sys; from sandbox.seed import build_seed; s = build_seed();"
         "sys.stdout.buffer.write(json.dumps([s.flowii, s.woocommerce],"
         " ensure_ascii=False).encode())"
     )

@@ -15,11 +15,11 @@ import requests
 
 from connector.mapping.customers import guest_key
 from connector.models import Link, ShippingMapping, SyncLog, SyncRun
-from connector.sandbox.configure import SEED_ORDERS_FROM, configure_for_sandbox
-from connector.sandbox.seed import FLOWII_CHOICES, build_seed
 from connector.sync import orders as orders_stream
 from connector.sync.runner import run
 from connector.woocommerce import WooCommerceClient
+from sandbox.configure import SEED_ORDERS_FROM, configure_for_sandbox
+from sandbox.seed import FLOWII_CHOICES, build_seed
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import pytest
 from oauthlib import oauth1
 from woocommerce.oauth import OAuth
 
-from connector.sandbox.base import Request
-from connector.sandbox.woo_auth import (
+from sandbox.base import Request
+from sandbox.woo_auth import (
     ApiKey,
     AuthError,
     NonceStore,

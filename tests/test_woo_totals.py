@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from connector.sandbox.woo_totals import calculate_order, render_amounts
+from sandbox.woo_totals import calculate_order, render_amounts
 from tests.golden import CASES as GOLDEN
 
 ORDERS = [f"{letter}-{mode}-tax" for letter in "abcdefgh" for mode in ("excl", "incl")]

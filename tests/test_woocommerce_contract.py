@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connector.sandbox.base import RunningServer
-from connector.sandbox.woocommerce_sim import WooCommerceSimulator
+from sandbox.base import RunningServer
+from sandbox.woocommerce_sim import WooCommerceSimulator
 from tests.golden import GOLDEN
 
 from .conftest import WOO_KEY, WOO_SECRET

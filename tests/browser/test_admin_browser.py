@@ -21,9 +21,9 @@ from connector.models import (
     SyncLog,
     SyncRun,
 )
-from connector.sandbox.configure import configure_for_sandbox
-from connector.sandbox.seed import FLOWII_CHOICES
 from connector.scheduling import SYNC_NAME
+from sandbox.configure import configure_for_sandbox
+from sandbox.seed import FLOWII_CHOICES
 from tests.browser.conftest import RUN_TIMEOUT, log_in
 from tests.conftest import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD, WOO_KEY, WOO_SECRET
 

@@ -8,7 +8,7 @@ import threading
 import requests
 from django.core.management.base import BaseCommand, CommandError
 
-from connector.sandbox.serve import start_sandbox
+from sandbox.serve import start_sandbox
 
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             self.stdout.write("Sandbox stopped.")
 
     def _configure(self, options):
-        from connector.sandbox.configure import configure_for_sandbox
+        from sandbox.configure import configure_for_sandbox
 
         configure_for_sandbox(
             f"http://127.0.0.1:{options['woo_port']}", f"http://127.0.0.1:{options['flowii_port']}"

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
-from ..clients import build_clients
-from ..models import PaymentMapping, Settings, ShippingMapping
-from ..sync.methods import refresh_payment_gateways, refresh_shipping_methods
+from connector.clients import build_clients
+from connector.models import PaymentMapping, Settings, ShippingMapping
+from connector.sync.methods import refresh_payment_gateways, refresh_shipping_methods
+
 from .seed import FLOWII_CHOICES
 
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from connector.sandbox.configure import configure_for_sandbox
-from connector.sandbox.serve import start_sandbox
+from sandbox.configure import configure_for_sandbox
+from sandbox.serve import start_sandbox
 
 
 class Command(BaseCommand):
