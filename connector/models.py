@@ -44,11 +44,35 @@ class Settings(models.Model):
     schedule_minutes = models.PositiveIntegerField(_("Every how many minutes"), default=60)
     schedule_time = models.TimeField(_("Daily at"), null=True, blank=True)
 
-    supplier_company_id = models.IntegerField(_("Supplier company"), null=True, blank=True)
-    customer_type_id = models.IntegerField(_("Customer type"), null=True, blank=True)
-    non_stock_unit_id = models.IntegerField(_("Unit for non-stock items"), null=True, blank=True)
+    # FLOWii's choices: ids of the chosen FLOWii account's records. Every FLOWii call but the
+    # login and the list of firms names the firm (FLOWii's `companyId`).
+    flowii_company_id = models.BigIntegerField(_("FLOWii firm"), null=True, blank=True)
+    supplier_company_data_id = models.BigIntegerField(_("Supplier company"), null=True, blank=True)
+    numbering_sequence_id = models.BigIntegerField(
+        _("Number series for received orders"), null=True, blank=True
+    )
+    business_relationship_id = models.BigIntegerField(_("Customer type"), null=True, blank=True)
+    business_relationship_subtype_id = models.BigIntegerField(
+        _("Customer subtype"), null=True, blank=True
+    )
+    non_stock_unit_id = models.BigIntegerField(_("Unit for non-stock items"), null=True, blank=True)
     non_stock_category_ids = models.JSONField(_("Non-stock categories"), default=list, blank=True)
     shipping_category_ids = models.JSONField(_("Shipping categories"), default=list, blank=True)
+    # Optional: a partner custom field (text) in which FLOWii keeps the shop's customer id.
+    partner_custom_field_id = models.BigIntegerField(
+        _("Partner field for the shop's customer id"), null=True, blank=True
+    )
+    # FLOWii's published API has no stock count; where an account's goods carry one under
+    # some attribute, naming it here imports it as the shop's stock. Empty: stock untouched.
+    stock_attribute = models.CharField(
+        _("Stock attribute of FLOWii goods"), max_length=100, blank=True
+    )
+    order_maturity_days = models.PositiveSmallIntegerField(
+        _("Days to pay a received order"), default=14
+    )
+    # Set when an upgrade dropped choices made against the earlier FLOWii contract: the
+    # Settings page asks for them again until they are made.
+    flowii_choices_outdated = models.BooleanField(default=False)
 
     order_statuses = models.JSONField(
         _("Order statuses to export"), default=default_order_statuses, blank=True
@@ -106,20 +130,24 @@ class Settings(models.Model):
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
 
+    CREDENTIALS = (
+        "flowii_email",
+        "flowii_password",
+        "flowii_api_key",
+        "shop_url",
+        "shop_consumer_key",
+        "shop_consumer_secret",
+    )
+
     @property
     def is_configured(self) -> bool:
-        return bool(
-            self.flowii_email
-            and self.flowii_password
-            and self.flowii_api_key
-            and self.shop_url
-            and self.shop_consumer_key
-            and self.shop_consumer_secret
-        )
+        """All six connection settings are filled in."""
+        return all(getattr(self, name) for name in self.CREDENTIALS)
 
 
 class ShippingMapping(models.Model):
-    """A shipping method of the shop (zone + method instance) and its FLOWii shipping item."""
+    """A shipping method of the shop (zone + method instance), its FLOWii delivery type and
+    the shipping item it goes in as."""
 
     zone_id = models.IntegerField(_("zone id"))
     zone_name = models.CharField(_("zone"), max_length=200, blank=True)
@@ -127,9 +155,14 @@ class ShippingMapping(models.Model):
     instance_id = models.CharField(_("instance"), max_length=20)
     title = models.CharField(_("title"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled in the shop"), default=True)
-    flowii_product_id = models.IntegerField(_("FLOWii shipping item"), null=True, blank=True)
-    flowii_product_name = models.CharField(max_length=200, blank=True)
-    flowii_unit_id = models.IntegerField(null=True, blank=True)
+    flowii_delivery_type_id = models.BigIntegerField(
+        _("FLOWii delivery type"), null=True, blank=True
+    )
+    flowii_delivery_type_name = models.CharField(max_length=200, blank=True)
+    # The good (of a shipping category) that the shipping line goes in as; None: a line by
+    # the method's name.
+    flowii_good_id = models.BigIntegerField(_("FLOWii shipping item"), null=True, blank=True)
+    flowii_good_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("shipping mapping")
@@ -148,13 +181,15 @@ class ShippingMapping(models.Model):
 
 
 class PaymentMapping(models.Model):
-    """A payment gateway of the shop and its FLOWii payment type."""
+    """A payment gateway of the shop and its FLOWii payment method."""
 
     gateway_id = models.CharField(_("gateway"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled in the shop"), default=True)
-    flowii_payment_type_id = models.IntegerField(_("FLOWii payment type"), null=True, blank=True)
-    flowii_payment_type_name = models.CharField(max_length=200, blank=True)
+    flowii_payment_method_id = models.BigIntegerField(
+        _("FLOWii payment method"), null=True, blank=True
+    )
+    flowii_payment_method_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payment mapping")
@@ -180,8 +215,6 @@ class Link(models.Model):
     shop_id = models.CharField(_("shop id"), max_length=255)
     flowii_id = models.BigIntegerField(_("FLOWii id"))
     flowii_number = models.CharField(_("FLOWii number"), max_length=100, blank=True)
-    # The FLOWii unit of a linked product: order lines must name it.
-    flowii_unit_id = models.IntegerField(null=True, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     shop_modified = models.DateTimeField(_("shop record modified"), null=True, blank=True)
     # Write-back of the FLOWii order number to the shop still to do (orders only).
@@ -200,6 +233,48 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.shop_id} ↔ {self.flowii_number or self.flowii_id}"
+
+
+class OrderExport(models.Model):
+    """One shop order's way into FLOWii, which has no idempotency: the intent is recorded
+    before the create is sent, so an answer that never came can be settled from what FLOWii
+    shows instead of being sent again."""
+
+    class State(models.TextChoices):
+        # The create is being sent (or the process died while it was).
+        SENDING = "sending", _("being sent")
+        # The create was sent and no answer came: it may or may not exist in FLOWii.
+        UNKNOWN = "unknown", _("outcome unknown")
+        # Settling found several FLOWii documents it could be: the operator decides.
+        NEEDS_OPERATOR = "operator", _("waits for the operator")
+        EXPORTED = "exported", _("exported")
+
+    shop_order_id = models.CharField(_("shop order"), max_length=64, unique=True)
+    shop_number = models.CharField(_("shop order number"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    partner_id = models.BigIntegerField(_("FLOWii partner"))
+    total = models.DecimalField(_("shop total"), max_digits=14, decimal_places=2)
+    flowii_document_id = models.BigIntegerField(_("FLOWii document"), null=True, blank=True)
+    flowii_number = models.CharField(_("FLOWii number"), max_length=100, blank=True)
+    flowii_total = models.DecimalField(
+        _("FLOWii total"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # FLOWii's total read back differs from the shop's.
+    total_differs = models.BooleanField(_("total differs"), default=False)
+    creates_sent = models.PositiveSmallIntegerField(_("creates sent"), default=0)
+    # What settling found, for the operator: [{"id", "serial_nr", "total"}...].
+    candidates = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("first attempt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order export")
+        verbose_name_plural = _("order exports")
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["partner_id"])]
+
+    def __str__(self):
+        return f"{self.shop_number or self.shop_order_id}: {self.get_state_display()}"
 
 
 class SyncRun(models.Model):

@@ -14,15 +14,20 @@ import socket
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 CONTROL_PREFIX = "/__sandbox__/"
 
-# Fault kinds a request can be answered with instead of its real answer.
-FAULT_KINDS = ("500", "502", "503", "429", "timeout", "cutoff")
+# Fault kinds a request can be answered with instead of its real answer. "create-then-drop"
+# carries the request out (a create happens) and then drops the connection unanswered.
+FAULT_KINDS = (
+    "500", "502", "503", "429", "429-no-retry-after", "timeout", "cutoff", "create-then-drop",
+)  # fmt: skip
+# How many requests an instance remembers when it captures them.
+CAPTURE_LIMIT = 20_000
 
 
 @dataclass
@@ -80,6 +85,8 @@ class Faults:
     timeout_seconds: float = 30.0
     paths: list[str] = field(default_factory=list)
     seed: int | None = None
+    # Requests allowed per rolling minute; past it, 429 (0 = no quota).
+    quota_per_minute: int = 0
 
     @classmethod
     def from_dict(cls, data: dict, base: Faults | None = None) -> Faults:
@@ -93,6 +100,7 @@ class Faults:
             timeout_seconds=float(current.get("timeout_seconds", 30.0)),
             paths=list(current.get("paths") or []),
             seed=current.get("seed"),
+            quota_per_minute=int(current.get("quota_per_minute") or 0),
         )
         unknown = [k for k in [*faults.rates, *faults.next] if k not in FAULT_KINDS]
         if unknown:
@@ -108,6 +116,7 @@ class Faults:
             "timeout_seconds": self.timeout_seconds,
             "paths": list(self.paths),
             "seed": self.seed,
+            "quota_per_minute": self.quota_per_minute,
         }
 
 
@@ -131,6 +140,10 @@ class SimulatedService:
         self.faults = Faults(latency_ms=latency_ms)
         self._random = random.Random(0)
         self.stats = Counter()
+        self.capture = False  # a simulator that captures sets it and fills `captured`
+        self.captured: deque = deque(maxlen=CAPTURE_LIMIT)
+        self._quota_times: deque = deque()
+        self._quota_refusals = 0
         self.base_url = ""  # set by the server once it knows its port
         self.reset(seed or "default")
 
@@ -149,6 +162,8 @@ class SimulatedService:
     # -- shared machinery ---------------------------------------------------------
     def set_faults(self, data: dict) -> None:
         self.faults = Faults.from_dict(data, base=self.faults)
+        with self._stats_lock:
+            self._quota_times.clear()
         if self.faults.seed is not None:
             self._random = random.Random(self.faults.seed)
 
@@ -167,25 +182,55 @@ class SimulatedService:
                 return kind
         return None
 
+    def capture_request(self, request: Request) -> None:
+        """Remembers a request for the conformance checks (simulators say what to keep)."""
+
+    def _over_quota(self) -> bool | None:
+        """None under the quota; otherwise whether this refusal sends a Retry-After (every
+        other one does, as a real API sometimes does and sometimes does not)."""
+        limit = self.faults.quota_per_minute
+        if not limit:
+            return None
+        now = time.monotonic()
+        with self._stats_lock:
+            while self._quota_times and now - self._quota_times[0] >= 60:
+                self._quota_times.popleft()
+            if len(self._quota_times) < limit:
+                self._quota_times.append(now)
+                return None
+            self._quota_refusals += 1
+            return self._quota_refusals % 2 == 1
+
     def dispatch(self, request: Request) -> tuple[Response, str | None]:
         """Answer one request; the second value says how the connection should misbehave."""
         if request.path.startswith(CONTROL_PREFIX):
             return self._control(request), None
         with self._stats_lock:
             self.stats[f"{request.method} {path_pattern(request.path)}"] += 1
+        if self.capture:
+            self.capture_request(request)
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000.0)
+        over = self._over_quota()
+        if over is not None:
+            response = self.fault_response(429)
+            if over:
+                response.headers["Retry-After"] = str(self.faults.retry_after)
+            return response, None
         fault = self._pick_fault(request)
         if fault in ("500", "502", "503"):
             return self.fault_response(int(fault)), None
-        if fault == "429":
+        if fault in ("429", "429-no-retry-after"):
             response = self.fault_response(429)
-            response.headers["Retry-After"] = str(self.faults.retry_after)
+            if fault == "429":
+                response.headers["Retry-After"] = str(self.faults.retry_after)
             return response, None
         if fault == "timeout":
             time.sleep(self.faults.timeout_seconds)
         with self.lock:
             response = self.handle(request)
+        if fault == "create-then-drop":
+            return response, "drop"
         return response, ("cutoff" if fault == "cutoff" else None)
 
     def fault_response(self, status: int) -> Response:
@@ -267,6 +312,13 @@ class _Handler(BaseHTTPRequestHandler):
             response, misbehave = service.dispatch(request)
         except Exception as exc:  # a simulator bug must show up as a 500, not a hang
             response, misbehave = json_response({"error": f"sandbox bug: {exc!r}"}, 500), None
+        if misbehave == "drop":  # carried out, never answered: the client sees a dead socket
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         payload = response.encoded()
         self.send_response(response.status)
         headers = {"Content-Type": "application/json; charset=UTF-8", **response.headers}

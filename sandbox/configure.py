@@ -1,5 +1,6 @@
 """Points the connector's settings and mappings at a running sandbox, with the seed's
-choices (supplier company, customer type, unit, categories, shipping and payment mapping)."""
+choices (firm, supplier company data, number series, customer type, unit, categories,
+shipping and payment mapping), without asking the simulated FLOWii for anything."""
 
 from __future__ import annotations
 
@@ -11,11 +12,21 @@ from connector.clients import build_clients
 from connector.models import PaymentMapping, Settings, ShippingMapping
 from connector.sync.methods import refresh_payment_gateways, refresh_shipping_methods
 
-from .seed import FLOWII_CHOICES
+from .flowii_seed import API_KEY, EMAIL, FLOWII_CHOICES, PASSWORD, build_account
 
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 SEED_ORDERS_FROM = datetime(2025, 1, 1, tzinfo=UTC)
-FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
+FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = EMAIL, PASSWORD, API_KEY
+
+
+def _seed_names() -> dict:
+    """Names of the first firm's goods, delivery types and payment methods, by id."""
+    firm = build_account("small")["firms"][0]
+    return {
+        "goods": {g["id"]: g["name"] for g in firm["goods"]},
+        "delivery_types": {d["id"]: d["name"] for d in firm["delivery_types"]},
+        "payment_methods": {p["id"]: p["name"] for p in firm["payment_methods"]},
+    }
 
 
 @transaction.atomic
@@ -29,8 +40,11 @@ def configure_for_sandbox(woo_url: str, flowii_url: str) -> Settings:
     settings.flowii_password = FLOWII_PASSWORD
     settings.flowii_api_key = FLOWII_API_KEY
     choices = FLOWII_CHOICES
-    settings.supplier_company_id = choices["supplier_company_id"]
-    settings.customer_type_id = choices["customer_type_id"]
+    settings.flowii_company_id = choices["company_id"]
+    settings.supplier_company_data_id = choices["company_data_id"]
+    settings.numbering_sequence_id = choices["numbering_sequence_id"]
+    settings.business_relationship_id = choices["business_relationship_id"]
+    settings.business_relationship_subtype_id = choices["business_relationship_subtype_id"]
     settings.non_stock_unit_id = choices["non_stock_unit_id"]
     settings.non_stock_category_ids = list(choices["non_stock_category_ids"])
     settings.shipping_category_ids = list(choices["shipping_category_ids"])
@@ -38,22 +52,21 @@ def configure_for_sandbox(woo_url: str, flowii_url: str) -> Settings:
     settings.new_orders_from = SEED_ORDERS_FROM
     settings.save()
 
-    woo, flowii = build_clients(settings)
+    woo, _flowii = build_clients(settings)
     refresh_shipping_methods(woo)
     refresh_payment_gateways(woo)
-    units = {p["id"]: p.get("unitId") for p in _shipping_items(flowii, settings)}
-    for key, product_id in choices["shipping_mapping"].items():
+    names = _seed_names()
+    for key, choice in choices["shipping_mapping"].items():
         method_id, instance_id = key.split(":")
         ShippingMapping.objects.filter(method_id=method_id, instance_id=instance_id).update(
-            flowii_product_id=product_id, flowii_unit_id=units.get(product_id)
+            flowii_delivery_type_id=choice["delivery_type_id"],
+            flowii_delivery_type_name=names["delivery_types"][choice["delivery_type_id"]],
+            flowii_good_id=choice["good_id"],
+            flowii_good_name=names["goods"][choice["good_id"]],
         )
-    for gateway, payment_type in choices["payment_mapping"].items():
+    for gateway, method in choices["payment_mapping"].items():
         PaymentMapping.objects.filter(gateway_id=gateway).update(
-            flowii_payment_type_id=payment_type
+            flowii_payment_method_id=method,
+            flowii_payment_method_name=names["payment_methods"][method],
         )
     return settings
-
-
-def _shipping_items(flowii, settings):
-    for category_id in settings.shipping_category_ids:
-        yield from flowii.products(category_id=category_id)

@@ -6,6 +6,10 @@ import pytest
 
 from sandbox.base import RunningServer
 
+# Every request the connector sends to the simulated FLOWii is checked against FLOWii's
+# blueprint at the end of the session (tests/blueprint_plugin.py).
+pytest_plugins = ["tests.blueprint_plugin"]
+
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
 
@@ -22,7 +26,8 @@ def _woo_server():
 def _flowii_server():
     from sandbox.flowii_sim import FlowiiSimulator
 
-    with RunningServer(FlowiiSimulator(seed="empty")) as server:
+    # It captures every request, so the conformance test can compare them with the blueprint.
+    with RunningServer(FlowiiSimulator(seed="empty", capture=True)) as server:
         yield server
 
 

@@ -12,10 +12,12 @@ import pytest
 
 from sandbox.seed import (
     FLOWII_CHOICES,
+    MATCHED_EMAIL,
+    MATCHED_ICO,
     Seed,
     build_seed,
+    gross_price,
     ico_is_valid,
-    price_with_vat,
 )
 
 
@@ -35,14 +37,6 @@ def _dump(seed: Seed) -> str:
 
 def _by_id(items: list[dict]) -> dict:
     return {item["id"]: item for item in items}
-
-
-def _depth(category_id, categories: dict) -> int:
-    depth = 0
-    while category_id is not None:
-        depth += 1
-        category_id = categories[category_id]["parentId"]
-    return depth
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
@@ -65,30 +59,26 @@ def test_another_process_builds_the_same_bytes(small):
 
 
 def test_counts_of_the_small_seed(small):
-    f, w = small.flowii, small.woocommerce
-    assert len(f["products"]) == 200
-    assert len(f["companies"]) == 3
-    assert [t["name"] for t in f["partner_types"]] == ["Zákazník", "Odberateľ", "Dodávateľ"]
-    assert {u["abbreviation"] for u in f["units"]} == {"ks", "kg", "bal", "hod", "sl"}
-    assert [p["name"] for p in f["payment_types"]] == [
-        "Bankový prevod",
-        "Hotovosť",
-        "Dobierka",
-        "Platobná karta",
+    firm, w = small.flowii["firms"][0], small.woocommerce
+    assert len(small.goods) == 60
+    assert [f["company"]["name"] for f in small.flowii["firms"]] == [
+        "Moja firma s.r.o.",
+        "Kaviareň Pod hradom s.r.o.",
     ]
-    assert f["partners"] == [] and f["orders"] == []
+    assert [u["name"] for u in firm["units"]] == ["hod.", "kg", "ks", "liter", "bal."]
+    assert len(firm["company_data"]) == 2
     assert len(w["customers"]) == 50
     assert len(w["orders"]) == 120
-    linked = [p for p in w["products"] if p["sku"] in {q["code"] for q in f["products"]}]
+    linked = [p for p in w["products"] if p["sku"] in {g["serial-nr"] for g in small.goods}]
     assert len(linked) == 40
     assert len(w["products"]) - len(linked) == 4
     assert sum(1 for p in w["products"] if p["sku"] == "") == 1
 
 
 def test_counts_of_the_large_seed(large):
-    f, w = large.flowii, large.woocommerce
-    assert len(f["products"]) == 10_000
-    assert len(f["product_categories"]) == 200
+    w = large.woocommerce
+    assert len(large.goods) == 10_000
+    assert len(large.good_categories) == 200
     assert len(w["customers"]) == 2_000
     assert len(w["orders"]) == 5_000
     assert 1_900 <= len(w["products"]) <= 2_100
@@ -96,8 +86,8 @@ def test_counts_of_the_large_seed(large):
 
 def test_counts_can_be_overridden():
     seed = build_seed("small", products=60, categories=20, customers=7, orders=9)
-    assert len(seed.flowii["products"]) == 60
-    assert len(seed.flowii["product_categories"]) == 20
+    assert len(seed.goods) == 60
+    assert len(seed.good_categories) == 20
     assert len(seed.woocommerce["customers"]) == 7
     assert len(seed.woocommerce["orders"]) == 9
     with pytest.raises(TypeError):
@@ -108,107 +98,91 @@ def test_counts_can_be_overridden():
 
 def test_fifty_thousand_products_build(large):
     seed = build_seed("large", products=50_000)
-    products = seed.flowii["products"]
-    assert len(products) == 50_000
-    assert len({p["id"] for p in products}) == 50_000
-    assert len({p["code"] for p in products}) == 50_000
-    # Only the product count changed: the rest is the large seed's.
-    assert len(seed.flowii["product_categories"]) == 200
+    goods = seed.goods
+    assert len(goods) == 50_000
+    assert len({g["id"] for g in goods}) == 50_000
+    assert len({g["serial-nr"] for g in goods}) == 50_000
+    assert len(seed.good_categories) == 200
     assert len(seed.woocommerce["orders"]) == len(large.woocommerce["orders"])
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_category_tree_is_three_levels_and_every_product_is_in_it(size, small, large):
+def test_category_tree_is_two_levels_and_every_good_is_in_it(size, small, large):
     seed = small if size == "small" else large
-    categories = _by_id(seed.flowii["product_categories"])
-    assert len(categories) == len(seed.flowii["product_categories"])
-    assert max(_depth(cid, categories) for cid in categories) == 3
-    seen = set()
-    for row in seed.flowii["product_categories"]:  # parents always come first
-        assert row["parentId"] is None or row["parentId"] in seen
-        seen.add(row["id"])
-    siblings = Counter((row["parentId"], row["name"]) for row in categories.values())
+    categories = _by_id(seed.good_categories)
+    roots = {cid for cid, c in categories.items() if c["_parent"] is None}
+    assert all(c["_parent"] is None or c["_parent"] in roots for c in categories.values())
+    siblings = Counter((row["_parent"], row["name"]) for row in categories.values())
     assert max(siblings.values()) == 1
-    for product in seed.flowii["products"]:
-        assert product["categoryId"] in categories
-        assert product["unitId"] in {u["id"] for u in seed.flowii["units"]}
-    # Product ids never collide with category ids.
-    assert not set(categories) & {p["id"] for p in seed.flowii["products"]}
+    units = {u["id"] for u in seed.flowii["firms"][0]["units"]}
+    for good in seed.goods:
+        assert good["_category"] in roots
+        assert (
+            good["_subcategory"] is None
+            or categories[good["_subcategory"]]["_parent"] == (good["_category"])
+        )
+        assert good["_unit"] in units
+        assert good["_created"] <= good["_edited"]
 
 
 def test_small_catalogue_has_the_promised_shape(small):
-    f = small.flowii
-    categories = _by_id(f["product_categories"])
-    path = []
-    zrnkova = next(c for c in categories.values() if c["name"] == "Zrnková káva")
-    node = zrnkova
-    while node:
-        path.insert(0, node["name"])
-        node = categories.get(node["parentId"])
-    assert path == ["Potraviny", "Káva", "Zrnková káva"]
-    # The same name under two parents, as real catalogues have.
-    assert sum(c["name"] == "Príslušenstvo" for c in categories.values()) == 2
-
-    rates = Counter(p["vatRate"] for p in f["products"])
-    assert set(rates) == {"20", "10", "0"}
-    assert 2 <= sum(not p["isActive"] for p in f["products"]) <= 8
-    services = [p for p in f["products"] if not p["isStockItem"]]
-    assert all(p["stockQuantity"] is None for p in services)
-    assert {"Darčekové balenie", "Montáž", "Kuriér", "Slovenská pošta", "Osobný odber"} <= {
-        p["name"] for p in services
+    categories = _by_id(small.good_categories)
+    kava = next(c for c in categories.values() if c["name"] == "Káva")
+    assert categories[kava["_parent"]]["name"] == "Potraviny"
+    rates = Counter(g["vat-rate"] for g in small.goods)
+    assert set(rates) == {20, 10, 0}
+    services = [g for g in small.goods if g["type"] == 1]
+    assert {"Darčekové balenie", "Montáž", "Doprava kuriérom", "Osobný odber"} <= {
+        g["name"] for g in services
     }
-    shipping = [
-        p for p in f["products"] if p["categoryId"] in FLOWII_CHOICES["shipping_category_ids"]
+    shipping = [g for g in small.goods if g["_category"] in FLOWII_CHOICES["shipping_category_ids"]]
+    assert [(g["name"], g["selling-price"]) for g in shipping] == [
+        ("Doprava kuriérom", 3.9),
+        ("Doprava poštou", 2.9),
+        ("Osobný odber", 0),
     ]
-    assert [(p["name"], p["priceWithVat"]) for p in shipping] == [
-        ("Kuriér", "3.90"),
-        ("Slovenská pošta", "2.90"),
-        ("Osobný odber", "0.00"),
-    ]
-    stock_goods = [p for p in f["products"] if p["isStockItem"]]
-    assert all(p["stockQuantity"] is not None for p in stock_goods)
-    assert all(p["modifiedAt"].startswith("2026-") and p["modifiedAt"].endswith("Z")
-               for p in f["products"])  # fmt: skip
+    assert all(g["_stock"] is not None for g in small.goods if g["type"] == 0)
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
-def test_gross_prices_follow_from_net_prices(size, small, large):
-    seed = small if size == "small" else large
-    for product in seed.flowii["products"]:
-        net = Decimal(product["priceWithoutVat"])
-        assert net == net.quantize(Decimal("0.01"))
-        assert Decimal(product["priceWithVat"]) == price_with_vat(net, product["vatRate"])
-    kurier = _by_id(seed.flowii["products"])[FLOWII_CHOICES["shipping_mapping"]["flat_rate:1"]]
-    assert (kurier["priceWithoutVat"], kurier["priceWithVat"]) == ("3.25", "3.90")
+def test_flowii_choices_point_at_seeded_records(small):
+    firm = small.flowii["firms"][0]
+    assert FLOWII_CHOICES["company_id"] == firm["company"]["id"]
+    assert FLOWII_CHOICES["company_data_id"] in _by_id(firm["company_data"])
+    sequence = _by_id(firm["numbering_sequences"])[FLOWII_CHOICES["numbering_sequence_id"]]
+    assert sequence["_document_type"] == 5
+    assert sequence["_company_data"] == FLOWII_CHOICES["company_data_id"]
+    relationships = _by_id(firm["business_relationships"])
+    assert relationships[FLOWII_CHOICES["business_relationship_id"]]["name"] == "Zákazník"
+    subtype = relationships[FLOWII_CHOICES["business_relationship_subtype_id"]]
+    assert subtype["_parent"] == FLOWII_CHOICES["business_relationship_id"]
+    assert _by_id(firm["units"])[FLOWII_CHOICES["non_stock_unit_id"]]["name"] == "ks"
+    categories = _by_id(firm["good_categories"])
+    assert [categories[c]["name"] for c in FLOWII_CHOICES["non_stock_category_ids"]] == ["Služby"]
+    assert [categories[c]["name"] for c in FLOWII_CHOICES["shipping_category_ids"]] == ["Doprava"]
+    goods = _by_id(firm["goods"])
+    deliveries = _by_id(firm["delivery_types"])
+    for choice in FLOWII_CHOICES["shipping_mapping"].values():
+        assert goods[choice["good_id"]]["_category"] in FLOWII_CHOICES["shipping_category_ids"]
+        assert choice["delivery_type_id"] in deliveries
+    payments = _by_id(firm["payment_methods"])
+    assert payments[FLOWII_CHOICES["payment_mapping"]["cod"]]["name"] == "Dobierka"
+    assert payments[FLOWII_CHOICES["payment_mapping"]["bacs"]]["name"] == "Prevodný príkaz"
+    assert FLOWII_CHOICES["partner_custom_field_id"] in _by_id(firm["custom_fields"])
 
 
-def test_companies_carry_valid_slovak_numbers(small):
-    supplier = _by_id(small.flowii["companies"])[FLOWII_CHOICES["supplier_company_id"]]
-    assert supplier["name"] == "Moja firma s.r.o."
-    assert ico_is_valid(supplier["ico"])
-    assert int(supplier["dic"]) % 11 == 0
-    assert supplier["icDph"] == "SK" + supplier["dic"]
-
-
-@pytest.mark.parametrize("size", ["small", "large"])
-def test_flowii_choices_point_at_seeded_records(size, small, large):
-    f = (small if size == "small" else large).flowii
-    products = _by_id(f["products"])
-    categories = _by_id(f["product_categories"])
-    assert FLOWII_CHOICES["supplier_company_id"] in _by_id(f["companies"])
-    assert FLOWII_CHOICES["customer_type_id"] in _by_id(f["partner_types"])
-    assert _by_id(f["partner_types"])[FLOWII_CHOICES["customer_type_id"]]["name"] == "Zákazník"
-    assert FLOWII_CHOICES["non_stock_unit_id"] in _by_id(f["units"])
-    for category_id in (
-        FLOWII_CHOICES["non_stock_category_ids"] + FLOWII_CHOICES["shipping_category_ids"]
-    ):
-        assert category_id in categories
-    for product_id in FLOWII_CHOICES["shipping_mapping"].values():
-        assert products[product_id]["categoryId"] in FLOWII_CHOICES["shipping_category_ids"]
-    payment_types = _by_id(f["payment_types"])
-    assert set(FLOWII_CHOICES["payment_mapping"]) == {"bacs", "cod", "card", "cheque"}
-    assert all(pid in payment_types for pid in FLOWII_CHOICES["payment_mapping"].values())
-    assert payment_types[FLOWII_CHOICES["payment_mapping"]["cod"]]["name"] == "Dobierka"
+def test_few_shop_customers_are_already_flowii_partners(small):
+    firm = small.flowii["firms"][0]
+    emails = {p["_key_contact"]["email"].lower() for p in firm["partners"] if p["_key_contact"]}
+    icos = {p["ico"] for p in firm["partners"] if p["ico"]}
+    customers = small.woocommerce["customers"]
+    by_email = [c for c in customers if c["email"].lower() in emails]
+    by_ico = [
+        c for c in customers for m in c["meta_data"]
+        if m["key"] == "billing_ico" and m["value"] in icos
+    ]  # fmt: skip
+    assert [c["email"] for c in by_email] == [MATCHED_EMAIL]
+    assert [c["billing"]["company"] for c in by_ico] == ["Kávička s.r.o."]
+    assert ico_is_valid(MATCHED_ICO)
 
 
 def _zone_methods(seed: Seed) -> dict:
@@ -240,7 +214,7 @@ def test_shop_setup_matches_a_slovak_store(small):
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_shop_products_match_flowii_by_sku(size, small, large):
     seed = small if size == "small" else large
-    flowii = {p["code"]: p for p in seed.flowii["products"]}
+    flowii = {g["serial-nr"]: g for g in seed.goods}
     shop = seed.woocommerce["products"]
     skus = [p["sku"] for p in shop if p["sku"]]
     assert len(skus) == len(set(skus))
@@ -250,10 +224,10 @@ def test_shop_products_match_flowii_by_sku(size, small, large):
         assert product["status"] == "publish" and product["manage_stock"] is True
         assert isinstance(product["stock_quantity"], int)
         if product["sku"] in flowii:
-            assert rates[product["tax_class"]] == flowii[product["sku"]]["vatRate"]
+            assert int(rates[product["tax_class"]]) == flowii[product["sku"]]["vat-rate"]
     assert {p["tax_class"] for p in shop if p["sku"] in flowii} == set(rates)
     # Most shop prices are FLOWii's gross prices; a few are older and the import updates them.
-    same = sum(p["regular_price"] == flowii[p["sku"]]["priceWithVat"]
+    same = sum(p["regular_price"] == str(gross_price(flowii[p["sku"]]))
                for p in shop if p["sku"] in flowii)  # fmt: skip
     assert 0.7 * len(skus) < same < len(skus)
 
@@ -298,7 +272,7 @@ def test_orders_reference_seeded_records(size, small, large):
     w = seed.woocommerce
     customers = {c["email"]: c for c in w["customers"]}
     shop = {p["sku"]: p for p in w["products"] if p["sku"]}
-    flowii_codes = {p["code"] for p in seed.flowii["products"]}
+    flowii_codes = {g["serial-nr"] for g in seed.goods}
     zone = _zone_methods(seed)
     gateways = {g["id"]: g["title"] for g in w["payment_gateways"]}
     coupons = {c["code"].lower() for c in w["coupons"]}

@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 
+from ..http import ends_run
 from ..models import Bookmark, SyncLog, SyncRun
 from . import locks
 
@@ -179,5 +180,6 @@ class RunContext:
 
 def stops_the_run(error) -> bool:
     """A remote error that no other record would escape (no answer, the remote down after
-    its retries, credentials refused) ends the run; any other concerns one record only."""
-    return error.status is None or error.status >= 500 or error.status == 401
+    its retries, credentials refused) ends the run; any other concerns one record only.
+    The rule itself is the error's class (connector/http.py)."""
+    return ends_run(error)

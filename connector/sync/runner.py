@@ -3,6 +3,7 @@ the outcome (succeeded, partly failed, failed with the reason) and saves the boo
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from django.conf import settings as django_settings
@@ -30,38 +31,26 @@ STREAMS_OF = {
     SyncRun.Kind.ALL: ["products", "customers", "orders"],
     SyncRun.Kind.RESEND: ["resend"],
 }
-# Which locks a run takes: both kinds of order export write the same FLOWii orders.
-LOCKS_OF = {
-    "products": "products",
-    "customers": "customers",
-    "orders": "orders",
-    "historic-orders": "orders",
-    "resend": "orders",
+# Each stream: the lock it takes (both kinds of order export write the same FLOWii orders)
+# and where its function lives (module, name), imported when a run needs it.
+STREAMS = {
+    "products": ("products", "products", "import_products"),
+    "customers": ("customers", "customers", "export_customers"),
+    "orders": ("orders", "orders", "export_new_orders"),
+    "historic-orders": ("orders", "orders", "export_earlier_orders"),
+    "resend": ("orders", "orders", "resend_order"),
 }
+LOCKS_OF = {stream: lock for stream, (lock, _module, _name) in STREAMS.items()}
 
 
 def _stream_function(stream: str):
-    if stream == "products":
-        from .products import import_products
-
-        return import_products
-    if stream == "customers":
-        from .customers import export_customers
-
-        return export_customers
-    if stream == "orders":
-        from .orders import export_new_orders
-
-        return export_new_orders
-    if stream == "historic-orders":
-        from .orders import export_earlier_orders
-
-        return export_earlier_orders
+    if stream not in STREAMS:
+        raise ValueError(f"unknown stream {stream!r}")
+    _lock, module, name = STREAMS[stream]
+    function = getattr(importlib.import_module(f"{__package__}.{module}"), name)
     if stream == "resend":
-        from .orders import resend_order
-
-        return lambda ctx: resend_order(ctx, ctx.order_id)
-    raise ValueError(f"unknown stream {stream!r}")
+        return lambda ctx: function(ctx, ctx.order_id)
+    return function
 
 
 def run(

@@ -1,0 +1,172 @@
+"""The binder: which shop record is in step with which FLOWii record, one kind at a time.
+
+The only code outside the admin's list pages that reads or writes `Link` rows. Streams ask it
+in the shop owner's words (`by_shop`, `by_flowii`, `bind`) and never build queries of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Link
+
+Kind = Link.Kind
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One link as the streams see it."""
+
+    shop_id: str
+    flowii_id: int
+    fingerprint: str = ""
+    flowii_number: str = ""
+    shop_modified: object = None
+
+
+def _binding(link: Link) -> Binding:
+    return Binding(
+        shop_id=link.shop_id,
+        flowii_id=link.flowii_id,
+        fingerprint=link.fingerprint,
+        flowii_number=link.flowii_number,
+        shop_modified=link.shop_modified,
+    )
+
+
+class Binder:
+    """The links of one kind (categories, products, customers, guest buyers or orders).
+
+    Invariants: a shop record is linked to at most one FLOWii record (the table's unique key);
+    binding a FLOWii record to a new shop record lets go of its old one, so a FLOWii record
+    is linked to at most one shop record too."""
+
+    def __init__(self, kind: str):
+        self.kind = Kind(kind)
+
+    def _rows(self):
+        return Link.objects.filter(kind=self.kind)
+
+    # -- reading ---------------------------------------------------------------------
+    def by_shop(self, shop_id) -> Binding | None:
+        link = self._rows().filter(shop_id=str(shop_id)).first()
+        return _binding(link) if link else None
+
+    def by_flowii(self, flowii_id) -> Binding | None:
+        link = self._rows().filter(flowii_id=int(flowii_id)).first()
+        return _binding(link) if link else None
+
+    def many_by_shop(self, shop_ids: Iterable) -> dict[str, Binding]:
+        """shop id -> binding for those of `shop_ids` that are linked (one query)."""
+        ids = [str(i) for i in shop_ids]
+        return {link.shop_id: _binding(link) for link in self._rows().filter(shop_id__in=ids)}
+
+    def many_by_flowii(self, flowii_ids: Iterable) -> dict[int, Binding]:
+        """FLOWii id -> binding for those of `flowii_ids` that are linked (one query)."""
+        ids = [int(i) for i in flowii_ids]
+        return {link.flowii_id: _binding(link) for link in self._rows().filter(flowii_id__in=ids)}
+
+    def by_number(self, numbers: Iterable[str]) -> dict[str, Binding]:
+        """FLOWii number (a good's serial-nr) -> binding, for those linked."""
+        wanted = [n for n in numbers if n]
+        return {
+            link.flowii_number: _binding(link)
+            for link in self._rows().filter(flowii_number__in=wanted)
+        }
+
+    def flowii_ids(self) -> set[int]:
+        return set(self._rows().values_list("flowii_id", flat=True))
+
+    def all(self) -> Iterator[Binding]:
+        """Every link of the kind, read a thousand at a time (flat memory)."""
+        for link in self._rows().order_by("pk").iterator(chunk_size=1000):
+            yield _binding(link)
+
+    def count(self) -> int:
+        return self._rows().count()
+
+    # -- writing ---------------------------------------------------------------------
+    def bind(
+        self,
+        shop_id,
+        flowii_id: int,
+        *,
+        fingerprint: str = "",
+        flowii_number: str = "",
+        shop_modified=None,
+        needs_write_back: bool | None = None,
+    ) -> None:
+        """Links `shop_id` to `flowii_id` (stamping the sync time); any other shop record
+        linked to that FLOWii record is let go."""
+        self.bind_many(
+            [(shop_id, flowii_id, fingerprint, flowii_number, shop_modified)],
+            needs_write_back=needs_write_back,
+        )
+
+    @transaction.atomic
+    def bind_many(self, rows: Iterable[tuple], needs_write_back: bool | None = None) -> None:
+        """(shop id, FLOWii id, fingerprint[, FLOWii number[, shop modified]]) rows, written
+        in two statements whatever their number."""
+        by_shop = {}  # the last row of a shop record wins
+        for row in rows:
+            shop_id, flowii_id, fingerprint, *rest = row
+            number = rest[0] if rest else ""
+            modified = rest[1] if len(rest) > 1 else None
+            by_shop[str(shop_id)] = (int(flowii_id), fingerprint or "", number or "", modified)
+        if not by_shop:
+            return
+        now = timezone.now()
+        self._rows().filter(flowii_id__in=[r[0] for r in by_shop.values()]).exclude(
+            shop_id__in=list(by_shop)
+        ).delete()
+        fields = ["flowii_id", "fingerprint", "flowii_number", "shop_modified", "synced_at"]
+        extra = {}
+        if needs_write_back is not None:
+            fields.append("needs_write_back")
+            extra["needs_write_back"] = needs_write_back
+        Link.objects.bulk_create(
+            [
+                Link(
+                    kind=self.kind,
+                    shop_id=shop_id,
+                    flowii_id=flowii_id,
+                    fingerprint=fingerprint,
+                    flowii_number=number,
+                    shop_modified=modified,
+                    synced_at=now,
+                    **extra,
+                )
+                for shop_id, (flowii_id, fingerprint, number, modified) in by_shop.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["kind", "shop_id"],
+            update_fields=fields,
+        )
+
+    def forget_fingerprint(self, shop_ids: Iterable) -> None:
+        """The next run writes these records again, whatever they look like."""
+        self._rows().filter(shop_id__in=[str(i) for i in shop_ids]).update(fingerprint="")
+
+    def forget_all_fingerprints(self) -> None:
+        self._rows().update(fingerprint="")
+
+    def unbind(self, shop_id=None, *, flowii_id=None) -> None:
+        """Lets go of a link, by its shop record or its FLOWii record."""
+        if shop_id is not None:
+            self._rows().filter(shop_id=str(shop_id)).delete()
+        if flowii_id is not None:
+            self._rows().filter(flowii_id=int(flowii_id)).delete()
+
+    # -- orders: FLOWii's number still to be written to the shop ------------------------
+    def pending_write_backs(self, after_pk: int = 0, limit: int = 100) -> list[tuple[int, Binding]]:
+        """(row key, binding) of orders whose FLOWii number is not yet on the shop order,
+        in the order they were linked."""
+        links = self._rows().filter(needs_write_back=True, pk__gt=after_pk).order_by("pk")[:limit]
+        return [(link.pk, _binding(link)) for link in links]
+
+    def written_back(self, shop_ids: Iterable) -> None:
+        self._rows().filter(shop_id__in=[str(i) for i in shop_ids]).update(needs_write_back=False)
