@@ -18,25 +18,51 @@ def parse(argv=None) -> tuple[Options, Path]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--size", choices=["large", "small"], default="large")
     parser.add_argument("--latency-ms", type=int, default=20)
-    parser.add_argument("--products", type=int, help="FLOWii products instead of the size's")
+    parser.add_argument("--products", type=int, help="FLOWii goods instead of the size's")
+    parser.add_argument(
+        "--orders", type=int, default=1_000, help="seeded shop orders (0: the size's)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--skip-reference", action="store_true")
     parser.add_argument(
         "--memory-check",
         action="store_true",
-        help="also import five times the products and compare peak memory",
+        help="also import five times the goods and compare peak memory",
+    )
+    parser.add_argument(
+        "--no-cost-model",
+        action="store_true",
+        help="leave the simulated shop's cost model off (every request costs next to nothing)",
     )
     parser.add_argument(
         "--reference-products",
         type=int,
         default=500,
-        help="products the reference imports before its time is scaled to all (0: all)",
+        help="goods the reference imports before its time is scaled to all (0: all)",
     )
     parser.add_argument(
         "--reference-orders",
         type=int,
-        default=300,
+        default=100,
         help="orders the reference exports before its time is scaled to all (0: all)",
+    )
+    parser.add_argument(
+        "--scenario-orders",
+        type=int,
+        default=100,
+        help="orders added for each of the new-buyer and returning-buyer exports",
+    )
+    parser.add_argument(
+        "--quota-orders",
+        type=int,
+        default=40,
+        help="orders exported under FLOWii's 60 requests a minute (the target says 500)",
+    )
+    parser.add_argument(
+        "--compare-products",
+        type=int,
+        default=1_000,
+        help="goods of the shop-write concurrency comparison (0: the seed's)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -44,10 +70,15 @@ def parse(argv=None) -> tuple[Options, Path]:
         size=args.size,
         latency_ms=args.latency_ms,
         products=args.products,
+        orders=args.orders or None,
         reference_products=args.reference_products,
         reference_orders=args.reference_orders,
+        scenario_orders=args.scenario_orders,
+        quota_orders=args.quota_orders,
+        compare_products=args.compare_products or None,
         skip_reference=args.skip_reference,
         memory_check=args.memory_check,
+        cost_model=not args.no_cost_model,
         quiet=args.quiet,
     )
     return options, args.out

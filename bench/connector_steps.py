@@ -23,82 +23,74 @@ def _django(env: dict) -> None:
     logging.getLogger("connector").setLevel(logging.ERROR)
 
 
+def concurrency_field() -> str:
+    """The setting of how many shop writes go at once: a field of its own when the model has
+    one (a name with "concurrency" other than the orders'), else the orders' setting."""
+    from connector.models import Settings
+
+    names = [f.name for f in Settings._meta.get_fields() if "concurrency" in f.name]
+    own = [n for n in names if n != "order_export_concurrency"]
+    return (own or names)[0]
+
+
 def prepare(job: dict) -> dict:
     """A new database: tables, then settings and mappings pointing at the sandbox."""
     _django(job["env"])
     from django.core.management import call_command
 
+    from connector.models import Settings
     from sandbox.configure import configure_for_sandbox
 
     call_command("migrate", verbosity=0, interactive=False)
     settings = configure_for_sandbox(job["woo_url"], job["flowii_url"])
+    field = concurrency_field()
     # The reference client exports the same orders: the same statuses, from the same date.
     return {
         "orders_from": settings.new_orders_from.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
         "statuses": list(settings.order_statuses or ["processing", "completed"]),
+        "concurrency_field": field,
+        "concurrency_default": Settings._meta.get_field(field).default,
     }
 
 
 def forget_sync_state() -> None:
-    """The connector as before its first run: no links, bookmarks, runs, logs or locks."""
-    from connector.models import Bookmark, Link, RunLock, SyncLog, SyncRun
+    """The connector as before its first run: no links, bookmarks, intents, runs, logs or
+    locks."""
+    from connector.models import Bookmark, Link, OrderExport, RunLock, SyncLog, SyncRun
 
-    for model in (SyncLog, SyncRun, Link, Bookmark, RunLock):
+    for model in (SyncLog, SyncRun, Link, Bookmark, OrderExport, RunLock):
         model.objects.all().delete()
 
 
 def run_sync(job: dict) -> dict:
-    """One `runner.run(kind, full)`; job: env, kind, full, concurrency, fresh (forget the
-    sync state first), then (optional) more runs before it that are not measured."""
+    """One `runner.run(kind, full)`; job: env, kind, full, concurrency (None: the setting's
+    default), fresh (forget the sync state first)."""
     _django(job["env"])
-    from connector.models import Settings
+    from connector.models import Link, Settings
     from connector.sync import runner
 
     if job.get("fresh"):
         forget_sync_state()
     settings = Settings.load()
-    settings.order_export_concurrency = job.get("concurrency", 4)
+    field = concurrency_field()
+    concurrency = job.get("concurrency")
+    if concurrency is None:
+        concurrency = Settings._meta.get_field(field).default
+    setattr(settings, field, concurrency)
     settings.save()
-    phases = _time_phases() if job.get("phases") else {}
+    buyers_before = Link.objects.filter(kind__in=[Link.Kind.CUSTOMER, Link.Kind.GUEST]).count()
     rss_before = rss_mb()
     started = time.perf_counter()
     run = runner.run(job["kind"], full=bool(job.get("full")))
     wall = time.perf_counter() - started
+    buyers_after = Link.objects.filter(kind__in=[Link.Kind.CUSTOMER, Link.Kind.GUEST]).count()
     return {
         "status": str(run.status),
         "reason": run.reason,
         "counts": dict(run.counts),
         "wall_s": round(wall, 3),
-        "phases_s": {name: round(seconds, 3) for name, seconds in phases.items()},
+        "concurrency": {field: concurrency},
+        "buyers_linked": buyers_after - buyers_before,
         "rss_before_mb": rss_before,
         "peak_rss_mb": peak_rss_mb(),
     }
-
-
-def _time_phases() -> dict:
-    """Adds up the time an orders export spends on its buyers (partners) and on the
-    write-back, to show where the rest of its time goes. Wraps the methods in this
-    child process only; what they do is unchanged."""
-    from connector.sync.customers import PartnerBook
-    from connector.sync.orders import OrderExporter
-
-    spent = {"partners": 0.0, "write_back": 0.0}
-
-    def timed(owner, method: str, phase: str) -> None:
-        original = getattr(owner, method, None)
-        if original is None:
-            return
-
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[phase] += time.perf_counter() - started
-
-        setattr(owner, method, wrapper)
-
-    timed(OrderExporter, "_partners", "partners")
-    timed(PartnerBook, "preload", "partners")
-    timed(OrderExporter, "write_back", "write_back")
-    return spent

@@ -1,35 +1,41 @@
-"""The benchmark's result as Markdown tables: requests per step by side and method, wall time,
-peak memory, the ratios ours / reference, the request floor and every target met or not."""
+"""The benchmark's result as Markdown: requests per step by side and method, wall time, peak
+memory, the ratios ours / reference, the request floors and every target met or not."""
 
 from __future__ import annotations
 
 NAMES = {
-    "ours.products_full": "ours: full product import",
+    "ours.products_full": "ours: full import",
     "ours.products_unchanged": "ours: unchanged re-import",
     "ours.customers": "ours: customers export",
-    "ours.orders": "ours: orders export (concurrency 4)",
+    "ours.orders_seed": "ours: orders export, the seed's orders (mixed buyers)",
     "ours.all_first": "ours: first `sync all` after the exports",
     "ours.all_idle": "ours: idle `sync all`",
-    "ours.orders_compare_c4": "ours: orders export, concurrency 4 (comparison seed)",
-    "ours.orders_compare_c1": "ours: orders export, concurrency 1 (comparison seed)",
-    "ours.products_full_memory": "ours: full product import (memory check)",
-    "reference.products_full": "reference: full product import",
-    "reference.orders": "reference: orders export",
+    "ours.orders_new": "ours: orders export, new buyers only",
+    "ours.orders_returning": "ours: orders export, returning buyers only",
+    "ours.orders_quota": "ours: orders export under FLOWii's quota of 60 requests a minute",
+    "ours.products_c1": "ours: full import, shop-write concurrency 1",
+    "ours.products_c2": "ours: full import, shop-write concurrency 2",
+    "ours.products_c4": "ours: full import, shop-write concurrency 4",
+    "ours.memory_small": "ours: full import (memory check, cost model off)",
+    "ours.memory_big": "ours: full import (memory check, cost model off)",
+    "reference.products_full": "reference: full import",
+    "reference.orders": "reference: orders export, the seed's orders",
 }
 COLUMNS = (
     ("shop", "GET"),
     ("shop", "POST"),
     ("shop", "PUT"),
-    ("shop", "DELETE"),
     ("flowii", "GET"),
     ("flowii", "POST"),
-    ("flowii", "PUT"),
+    ("flowii", "PATCH"),
 )
 
 
 def _n(value) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     if isinstance(value, int):
@@ -37,18 +43,24 @@ def _n(value) -> str:
     return str(value)
 
 
+def _name(key: str, step: dict) -> str:
+    name = NAMES.get(key, key)
+    if step.get("goods"):
+        name += f" ({step['goods']:,} goods)"
+    if step.get("scaled_by"):
+        name += f" (measured on {step['records']:,} of {step['of_records']:,}, scaled)"
+    if step.get("orders_created") and "orders" in key:
+        name += f" ({step['orders_created']:,} orders created)"
+    return name
+
+
 def steps_table(results: dict) -> str:
     head = ["step"] + [f"{'shop' if s == 'shop' else 'FLOWii'} {m}" for s, m in COLUMNS]
     head += ["requests", "wall s", "peak RSS MB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key, step in results["steps"].items():
-        name = NAMES.get(key, key)
-        if step.get("scaled_by"):
-            name += f" (scaled from {step['records']:,} of {step['of_records']:,})"
-        if key == "ours.products_full_memory":
-            name = f"ours: full import of {step['products']:,} products (memory check)"
         requests = step["requests"]
-        cells = [name]
+        cells = [_name(key, step)]
         cells += [_n(requests[side]["by_method"].get(method, 0)) for side, method in COLUMNS]
         cells += [_n(requests["total"]), _n(step["wall_s"]), _n(step["peak_rss_mb"])]
         lines.append("| " + " | ".join(cells) + " |")
@@ -68,32 +80,45 @@ def ratios_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def floor_line(results: dict) -> str:
-    floor = results["floor"]
-    parts = " + ".join(f"{n} {name.replace('_', ' ')}" for name, n in floor["parts"].items())
-    return (
-        f"Request floor of the full import ({floor['flowii_products']:,} FLOWii products, "
-        f"{floor['shop_products']:,} shop products, {floor['products_to_write']:,} products and "
-        f"{floor['categories_to_write']} categories to write): {parts} = {floor['floor']}."
+def floors_lines(results: dict) -> str:
+    floors = results["floors"]
+    out = []
+    imp = floors["import"]
+    parts = " + ".join(f"{n} {name.replace('_', ' ')}" for name, n in imp["parts"].items())
+    out.append(
+        f"- Full import ({imp['flowii_goods']:,} FLOWii goods in {imp['flowii_categories']} "
+        f"categories, {imp['shop_products']:,} shop products; {imp['products_to_write']:,} "
+        f"products and {imp['categories_to_write']} categories to write): {parts} = "
+        f"**{imp['floor']}** requests."
     )
+    if "order_new" in floors:
+        new = floors["order_new"]
+        parts = " + ".join(f"{n} {k.replace('_', ' ')}" for k, n in new["parts"].items())
+        out.append(f"- FLOWii requests per order of a new buyer: {parts} = **{new['floor']}**.")
+    if "order_returning" in floors:
+        ret = floors["order_returning"]
+        out.append(
+            f"- FLOWii requests per order of a returning buyer: ({ret['creates']} creates + "
+            f"{ret['read_backs']} read-backs, one per buyer per page of 100 orders) / "
+            f"{ret['orders']} orders = **{ret['floor']}**."
+        )
+    out.append("- Idle `sync all`: the target is 10 requests on both sides together.")
+    return "\n".join(out)
 
 
 def orders_lines(results: dict) -> str:
     lines = []
-    for key in ("ours.orders", "ours.orders_compare_c4", "ours.orders_compare_c1"):
-        step = results["steps"].get(key)
-        if not step:
+    for key, step in results["steps"].items():
+        check = step.get("orders_check")
+        if not check:
             continue
-        check = step["orders_check"]
-        phases = step.get("phases_s") or {}
         lines.append(
-            f"- {NAMES[key]}: {check['orders_created']:,} orders created "
-            f"({check['order_creates']:,} POST orders); FLOWii {check['flowii_requests']:,} "
-            f"requests, of them partners {check['partner_by_method']}; write-back "
-            f"{check['writeback_batches']} batches + {check['per_order_shop_writes']:,} per-order "
-            f"shop writes {check['per_order_shop_paths']}; time in partners "
-            f"{phases.get('partners', '–')} s, in write-back {phases.get('write_back', '–')} s "
-            f"of {step['wall_s']} s."
+            f"- {NAMES.get(key, key)}: {check['orders_created']:,} orders created; FLOWii "
+            f"{check['flowii_requests']:,} requests = {_n(check['flowii_per_order'])} per order "
+            f"({check['order_creates']} order creates, {check['read_backs']} read-backs, "
+            f"{check['partner_searches']} partner searches, {check['partner_details']} partner "
+            f"details, {check['partner_creates']} partner creates, {check['partner_updates']} "
+            f"partner updates); run {step['status']}, {step['wall_s']} s."
         )
     return "\n".join(lines)
 
@@ -102,9 +127,10 @@ def targets_table(results: dict) -> str:
     lines = ["| target | result | measured | limit | numbers |", "|---|---|---|---|---|"]
     for target in results["targets"]:
         verdict = {True: "MET", False: "NOT MET", None: "not run"}[target["met"]]
+        detail = str(target["detail"]).replace("|", "/")
         lines.append(
             f"| {target['target']} | **{verdict}** | {_n(target['measured'])} | "
-            f"{_n(target['limit'])} | {target['detail']} |"
+            f"{_n(target['limit'])} | {detail} |"
         )
     return "\n".join(lines)
 
@@ -112,18 +138,28 @@ def targets_table(results: dict) -> str:
 def render(results: dict) -> str:
     options = results["options"]
     seed = options["seed"]
+    cost = options.get("cost_settings") or {}
     intro = (
-        f"Seed: {seed['products']:,} products in {seed['categories']} categories, "
-        f"{seed['customers']:,} customers, {seed['orders']:,} orders; "
-        f"{options['latency_ms']} ms added per request on each side; "
-        f"{results['machine']['cpus']} CPUs, Python {results['machine']['python']}; "
-        f"benchmark took {results['benchmark_s']} s."
+        f"Seed: {seed['products']:,} FLOWii goods in {seed['categories']} categories, "
+        f"{seed['customers']:,} shop customers, {seed['orders']:,} shop orders; "
+        f"{options['latency_ms']} ms added per request on each side; the shop's cost model "
+        f"{'ON' if options['cost_model'] else 'OFF'}"
+        + (
+            f" ({cost.get('workers')} PHP workers, {cost.get('request_ms')} ms a request, "
+            f"{cost.get('product_create_ms')} ms a product created in a batch, "
+            f"{cost.get('note_ms')} ms an order note)"
+            if options["cost_model"]
+            else ""
+        )
+        + f"; shop-write concurrency setting `{options['concurrency_field']}` (default "
+        f"{options['concurrency_default']}); {results['machine']['cpus']} CPUs, Python "
+        f"{results['machine']['python']}; the benchmark took {results['benchmark_s']} s."
     )
     parts = [
         intro,
         steps_table(results),
         ratios_table(results) if results["ratios"] else "(reference skipped)",
-        floor_line(results),
+        "Request floors:\n\n" + floors_lines(results),
         orders_lines(results),
         targets_table(results),
     ]

@@ -14,18 +14,25 @@ from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet
 
-from sandbox.seed import FLOWII_CHOICES, SIZES
+from sandbox.flowii_seed import FLOWII_CHOICES
+from sandbox.seed import SIZES
 
 from .child import in_child
 from .measure import added, scaled
 from .sandbox import BenchSandbox
-from .targets import evaluate, import_floor, orders_check
+from .scenarios import add_orders
+from .targets import (
+    evaluate,
+    import_floor,
+    new_buyer_order_floor,
+    orders_check,
+    pages_of,
+    returning_order_floor,
+)
 
-EXCLUDED_ROOTS = FLOWII_CHOICES["non_stock_category_ids"] + FLOWII_CHOICES["shipping_category_ids"]
-# The concurrency comparison runs the orders export twice on one smaller seed (at most these
-# counts), so both runs start from the same state without doubling the benchmark's time.
-COMPARE_AT_MOST = {"products": 1_000, "customers": 400, "orders": 1_000}
-MEMORY_FACTOR = 5  # the memory check imports five times the products (50,000 for 10,000)
+EXCLUDED = FLOWII_CHOICES["non_stock_category_ids"] + FLOWII_CHOICES["shipping_category_ids"]
+MEMORY_FACTOR = 5  # the memory check imports five times the goods (50,000 for 10,000)
+CONCURRENCIES = (1, 2, 4)
 
 
 @dataclass
@@ -33,10 +40,15 @@ class Options:
     size: str = "large"
     latency_ms: int = 20
     products: int | None = None
+    orders: int | None = 1_000
     reference_products: int = 500
-    reference_orders: int = 300
+    reference_orders: int = 100
+    scenario_orders: int = 100
+    quota_orders: int = 40
+    compare_products: int | None = 1_000
     skip_reference: bool = False
     memory_check: bool = False
+    cost_model: bool = True
     quiet: bool = False
 
 
@@ -54,10 +66,13 @@ class Bench:
             print(f"[{elapsed:6.0f} s] {text}", file=sys.stderr, flush=True)
 
     def ours(self, name: str, kind: str, **job) -> dict:
+        documents = len(self.sandbox.flowii_documents())
         with self.sandbox.counting() as requests:
             result = in_child("sync", {**self.sandbox.job(), "env": self.env, "kind": kind, **job})
         result["requests"] = _with_total(requests)
+        result["orders_created"] = len(self.sandbox.flowii_documents()) - documents
         result["side"] = "ours"
+        result["cost_model"] = self.sandbox.cost_model
         result["what"] = f"run({kind!r}{', full=True' if job.get('full') else ''})"
         self.steps[name] = result
         self.say(
@@ -84,6 +99,7 @@ class Bench:
             "counts": result["counts"],
             "records": result["read"],
             "of_records": result["of"],
+            "cost_model": self.sandbox.cost_model,
         }
         if factor > 1.0:
             # A subset: the set-up as measured, the per-record part scaled to every record.
@@ -108,10 +124,17 @@ class Bench:
         )
         return record
 
-    def check_orders(self, name: str) -> None:
-        step = self.steps[name]
-        step["orders_check"] = orders_check(step["requests"], self.sandbox.flowii_orders())
-        step["orders_check"]["orders_read"] = (step.get("counts") or {}).get("read")
+    def add_orders(self, **kw) -> dict:
+        """Orders added to the shop for a scenario, with the cost model off meanwhile (the
+        set-up is not measured)."""
+        cost = self.sandbox.cost_model
+        if cost:
+            self.sandbox.set_cost_model(False)
+        try:
+            return add_orders(self.sandbox, **kw)
+        finally:
+            if cost:
+                self.sandbox.set_cost_model(True)
 
 
 def _with_total(requests: dict) -> dict:
@@ -129,24 +152,56 @@ def _env(folder: str) -> dict:
     }
 
 
+def seed_counts(options: Options) -> dict:
+    counts = {"products": options.products, "orders": options.orders}
+    return {**SIZES[options.size], **{k: v for k, v in counts.items() if v}}
+
+
+def _import_floor(sandbox: BenchSandbox) -> dict:
+    firm = sandbox.seed_data().flowii["firms"][0]
+    shop = sandbox.shop_counts()
+    return import_floor(
+        goods=[
+            {
+                "id": g["id"],
+                "category": g["_category"],
+                "subcategory": g["_subcategory"],
+                "type": g["type"],
+            }
+            for g in firm["goods"]
+        ],  # fmt: skip
+        categories=[
+            {"id": c["id"], "name": c["name"], "parent": c["_parent"]}
+            for c in sorted(firm["good_categories"], key=lambda c: c["_parent"] is not None)
+        ],
+        excluded_ids=EXCLUDED,
+        shop_products=shop["products"],
+        shop_categories=shop["categories"],
+    )
+
+
 def run_benchmark(options: Options) -> dict:
-    counts = {"products": options.products} if options.products else {}
-    seed_counts = {**SIZES[options.size], **counts}
+    counts = seed_counts(options)
+    overrides = {k: v for k, v in counts.items() if k in ("products", "orders")}
+    floors: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         env = _env(folder)
-        with BenchSandbox(options.size, options.latency_ms, **counts) as sandbox:
+        with BenchSandbox(options.size, options.latency_ms, **overrides) as sandbox:
             bench = Bench(options, sandbox, env)
-            bench.say(f"sandbox ready: {seed_counts}, {options.latency_ms} ms per request")
+            sandbox.set_cost_model(options.cost_model)
+            bench.say(
+                f"sandbox ready: {counts}, {options.latency_ms} ms per request, shop cost "
+                f"model {'on' if options.cost_model else 'off'}"
+            )
             prepared = in_child("prepare", {**sandbox.job(), "env": env})
-            seed = sandbox.seed_data()
-            floor = import_floor(seed.flowii, seed.woocommerce, EXCLUDED_ROOTS)
-            del seed
-            _ours_main(bench)
+            floors["import"] = _import_floor(sandbox)
+            _ours_main(bench, floors)
             if not options.skip_reference:
-                _reference(bench, prepared)
-            _concurrency(bench, seed_counts)
+                _reference(bench, prepared, floors["import"]["flowii_goods"])
+            _concurrency(bench, counts)
             if options.memory_check:
-                _memory(bench, seed_counts)
+                _memory(bench, counts)
+            cost_settings = sandbox.cost_settings()
             elapsed = round(time.perf_counter() - bench.started, 1)
     results = {
         "when": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -158,39 +213,77 @@ def run_benchmark(options: Options) -> dict:
         "options": {
             "size": options.size,
             "latency_ms": options.latency_ms,
-            "seed": seed_counts,
+            "seed": counts,
             "reference_products": options.reference_products,
             "reference_orders": options.reference_orders,
+            "scenario_orders": options.scenario_orders,
+            "quota_orders": options.quota_orders,
+            "compare_products": _compare_products(options, counts),
             "skip_reference": options.skip_reference,
             "memory_check": options.memory_check,
-            "compare_seed": _compare_counts(seed_counts),
+            "cost_model": options.cost_model,
+            "cost_settings": cost_settings,
+            "concurrency_field": prepared["concurrency_field"],
+            "concurrency_default": prepared["concurrency_default"],
         },
-        "floor": floor,
+        "floors": floors,
         "steps": bench.steps,
         "benchmark_s": elapsed,
     }
-    results["steps"]["ours.products_full"]["products"] = seed_counts["products"]
     results["ratios"] = ratios(results["steps"])
     results["targets"] = evaluate(results)
     return results
 
 
-def _ours_main(bench: Bench) -> None:
+def _orders_step(bench: Bench, name: str, **job) -> dict:
+    step = bench.ours(name, "orders", **job)
+    step["orders_check"] = orders_check(step["requests"], step["orders_created"])
+    return step
+
+
+def _ours_main(bench: Bench, floors: dict) -> None:
+    options = bench.options
     bench.ours("ours.products_full", "products", full=True, fresh=True)
     bench.ours("ours.products_unchanged", "products", full=True)
     bench.ours("ours.customers", "customers")
-    bench.ours("ours.orders", "orders", phases=True)
-    bench.check_orders("ours.orders")
-    # The first `sync all` after the exports, then the one measured: idle.
+    _orders_step(bench, "ours.orders_seed")
+    # The first `sync all` after the exports (it reads again the orders the write-back
+    # changed), then the one measured: idle.
     bench.ours("ours.all_first", "all")
     bench.ours("ours.all_idle", "all")
 
+    n = options.scenario_orders
+    if n:
+        bench.add_orders(new=n, tag="new")
+        floors["order_new"] = new_buyer_order_floor()
+        _orders_step(bench, "ours.orders_new")
+        added_orders = bench.add_orders(returning=n, tag="ret")
+        floors["order_returning"] = returning_order_floor(pages_of(added_orders["buyers"]))
+        _orders_step(bench, "ours.orders_returning")
 
-def _reference(bench: Bench, prepared: dict) -> None:
+    q = options.quota_orders
+    if q:
+        bench.add_orders(new=q // 2, returning=q - q // 2, tag="quota")
+        service = bench.sandbox.servers.flowii.service
+        refused = service._quota_refusals
+        bench.sandbox.flowii_faults(quota_per_minute=60)
+        bench.say(f"quota 60 requests a minute on FLOWii: exporting {q} orders")
+        try:
+            step = _orders_step(bench, "ours.orders_quota")
+        finally:
+            bench.sandbox.flowii_faults(quota_per_minute=0)
+        step["orders_wanted"] = q
+        step["refused_429"] = service._quota_refusals - refused
+
+
+def _reference(bench: Bench, prepared: dict, goods: int) -> None:
     options = bench.options
     bench.sandbox.reset()
     bench.reference(
-        "reference.products_full", "reference-products", limit=options.reference_products
+        "reference.products_full",
+        "reference-products",
+        limit=options.reference_products,
+        total=goods,
     )
     bench.sandbox.reset()
     bench.reference(
@@ -202,29 +295,42 @@ def _reference(bench: Bench, prepared: dict) -> None:
     )
 
 
-def _compare_counts(seed_counts: dict) -> dict:
-    return {k: min(seed_counts[k], COMPARE_AT_MOST.get(k, seed_counts[k])) for k in seed_counts}
+def _compare_products(options: Options, counts: dict) -> int:
+    return min(counts["products"], options.compare_products or counts["products"])
 
 
-def _concurrency(bench: Bench, seed_counts: dict) -> None:
-    """The orders export at the default concurrency (4) and at 1, each after the same set-up
-    (products imported, customers exported) on the same fresh seed."""
-    compare = _compare_counts(seed_counts)
-    bench.say(f"concurrency comparison on {compare}")
-    for concurrency, name in ((4, "ours.orders_compare_c4"), (1, "ours.orders_compare_c1")):
-        bench.sandbox.reseed(**compare)
-        bench.unmeasured("products", full=True, fresh=True)
-        bench.unmeasured("customers")
-        bench.ours(name, "orders", concurrency=concurrency, phases=True)
-        bench.check_orders(name)
+def _concurrency(bench: Bench, counts: dict) -> None:
+    """The full import at shop-write concurrency 1, 2 and 4, each on the same fresh seed."""
+    products = _compare_products(bench.options, counts)
+    bench.say(f"concurrency comparison: full import of {products:,} goods at {CONCURRENCIES}")
+    for concurrency in CONCURRENCIES:
+        bench.sandbox.reseed(products=products)
+        step = bench.ours(
+            f"ours.products_c{concurrency}",
+            "products",
+            full=True,
+            fresh=True,
+            concurrency=concurrency,
+        )
+        step["goods"] = products
 
 
-def _memory(bench: Bench, seed_counts: dict) -> None:
-    products = seed_counts["products"] * MEMORY_FACTOR
-    bench.say(f"memory check: {products:,} products")
-    bench.sandbox.reseed(products=products)
-    step = bench.ours("ours.products_full_memory", "products", full=True, fresh=True)
-    step["products"] = products
+def _memory(bench: Bench, counts: dict) -> None:
+    """Peak memory of a full import at the seed's goods and at five times as many, with the
+    shop's cost model off (memory does not depend on the shop's speed; the time would)."""
+    cost = bench.sandbox.cost_model
+    bench.sandbox.set_cost_model(False)
+    try:
+        for name, goods in (
+            ("ours.memory_small", counts["products"]),
+            ("ours.memory_big", counts["products"] * MEMORY_FACTOR),
+        ):
+            bench.say(f"memory check: {goods:,} goods")
+            bench.sandbox.reseed(products=goods)
+            step = bench.ours(name, "products", full=True, fresh=True)
+            step["goods"] = goods
+    finally:
+        bench.sandbox.set_cost_model(cost)
 
 
 def ratios(steps: dict) -> dict:
@@ -232,7 +338,7 @@ def ratios(steps: dict) -> dict:
     out = {}
     for ours, reference in (
         ("ours.products_full", "reference.products_full"),
-        ("ours.orders", "reference.orders"),
+        ("ours.orders_seed", "reference.orders"),
     ):
         if ours not in steps or reference not in steps:
             continue

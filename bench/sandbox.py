@@ -1,5 +1,6 @@
 """The simulated shop and FLOWii account the benchmark runs against: started in this process,
-seeded at a chosen size (counts may be overridden), reset between steps, counted per step."""
+seeded at a chosen size (counts may be overridden), reset between steps, counted per step,
+with the shop's cost model and FLOWii's faults switched through their control endpoints."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import contextlib
 from collections.abc import Iterator
 
 import requests
+from woocommerce import API
 
-from connector.flowii import FlowiiClient
 from sandbox import seed as seed_module
-from sandbox.flowii_sim import API_KEY, EMAIL, PASSWORD
 from sandbox.serve import start_sandbox
 
 from .measure import stats_diff
 
 CONTROL = "/__sandbox__/"
+WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 
 
 class BenchSandbox:
@@ -29,7 +30,7 @@ class BenchSandbox:
         self._original_build_seed = seed_module.build_seed
         # The simulators build their data with `seed.build_seed(size)` on every reset; the
         # wrapper adds the benchmark's counts, so sizes the demo never needs (50,000
-        # products) are built the same way, deterministically.
+        # goods) are built the same way, deterministically.
         seed_module.build_seed = self._build_seed
         try:
             self.servers = start_sandbox(0, 0, size, latency_ms)
@@ -38,6 +39,7 @@ class BenchSandbox:
             raise
         self.woo_url = self.servers.woocommerce_url
         self.flowii_url = self.servers.flowii_url
+        self.cost_model = False
 
     def _build_seed(self, size: str = "small", **counts):
         return self._original_build_seed(size, **{**self.counts, **counts})
@@ -58,18 +60,30 @@ class BenchSandbox:
 
     # -- control ------------------------------------------------------------------------
     def _control(self, url: str, method: str, action: str, body=None) -> dict:
-        reply = requests.request(method, url + CONTROL + action, json=body, timeout=120)
+        reply = requests.request(method, url + CONTROL + action, json=body, timeout=600)
         reply.raise_for_status()
         return reply.json()
 
     def reset(self) -> None:
-        """Both sides back to the seed (the counters too)."""
+        """Both sides back to the seed (the counters and FLOWii's faults too; the shop's cost
+        model stays as it was)."""
         for url in (self.woo_url, self.flowii_url):
             self._control(url, "POST", "reset", {"seed": "default"})
 
     def reseed(self, **counts) -> None:
         self.counts.update({k: v for k, v in counts.items() if v is not None})
         self.reset()
+
+    def set_cost_model(self, on: bool) -> dict:
+        """The shop's cost model (sandbox/woocommerce_sim.py CostModel) on or off."""
+        self.cost_model = on
+        return self._control(self.woo_url, "POST", "cost", {"enabled": bool(on)})
+
+    def cost_settings(self) -> dict:
+        return self._control(self.woo_url, "GET", "cost")
+
+    def flowii_faults(self, **faults) -> dict:
+        return self._control(self.flowii_url, "POST", "faults", faults)
 
     def stats(self) -> dict:
         return {
@@ -90,14 +104,36 @@ class BenchSandbox:
             for side in ("shop", "flowii"):
                 counted[side] = stats_diff(before[side], after[side])
 
-    # -- reading the result -------------------------------------------------------------
-    def flowii_orders(self) -> list[dict]:
-        """Every received order in the FLOWii account (read after a step, not counted in it)."""
-        client = FlowiiClient(self.flowii_url, EMAIL, PASSWORD, API_KEY)
-        try:
-            return list(client.iter_pages("/orders"))
-        finally:
-            client.close()
+    # -- reading the state (never counted in a step) ------------------------------------------
+    def flowii_documents(self) -> list[dict]:
+        """The documents (received orders) created in the FLOWii account since its reset."""
+        return self._control(self.flowii_url, "GET", "created")["documents"]
+
+    def shop(self) -> API:
+        return API(
+            url=self.woo_url,
+            consumer_key=WOO_KEY,
+            consumer_secret=WOO_SECRET,
+            version="wc/v3",
+            timeout=600,
+        )
+
+    def shop_counts(self) -> dict:
+        """How many products the shop lists, and its categories (id, name, parent)."""
+        shop = self.shop()
+        reply = shop.get("products", params={"per_page": 1})
+        products = int(reply.headers.get("X-WP-Total") or 0)
+        categories, page = [], 1
+        while True:
+            reply = shop.get("products/categories", params={"per_page": 100, "page": page})
+            chunk = reply.json()
+            categories += [
+                {"id": c["id"], "name": c["name"], "parent": c.get("parent") or 0} for c in chunk
+            ]
+            if page >= int(reply.headers.get("X-WP-TotalPages") or 1) or not chunk:
+                break
+            page += 1
+        return {"products": products, "categories": categories}
 
     def job(self) -> dict:
         """What a child process needs to reach the servers."""

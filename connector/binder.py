@@ -38,15 +38,21 @@ def _binding(link: Link) -> Binding:
     )
 
 
+# Kinds whose FLOWii record belongs to one shop record only. Buyers are not among them: two
+# shop accounts (or a customer and a guest) of one firm share that firm's partner.
+EXCLUSIVE = frozenset({Kind.CATEGORY, Kind.PRODUCT, Kind.ORDER})
+
+
 class Binder:
     """The links of one kind (categories, products, customers, guest buyers or orders).
 
     Invariants: a shop record is linked to at most one FLOWii record (the table's unique key);
-    binding a FLOWii record to a new shop record lets go of its old one, so a FLOWii record
-    is linked to at most one shop record too."""
+    for categories, products and orders, binding a FLOWii record to a new shop record lets go
+    of its old one, so such a FLOWii record is linked to at most one shop record too."""
 
     def __init__(self, kind: str):
         self.kind = Kind(kind)
+        self.exclusive = self.kind in EXCLUSIVE
 
     def _rows(self):
         return Link.objects.filter(kind=self.kind)
@@ -120,9 +126,10 @@ class Binder:
         if not by_shop:
             return
         now = timezone.now()
-        self._rows().filter(flowii_id__in=[r[0] for r in by_shop.values()]).exclude(
-            shop_id__in=list(by_shop)
-        ).delete()
+        if self.exclusive:
+            self._rows().filter(flowii_id__in=[r[0] for r in by_shop.values()]).exclude(
+                shop_id__in=list(by_shop)
+            ).delete()
         fields = ["flowii_id", "fingerprint", "flowii_number", "shop_modified", "synced_at"]
         extra = {}
         if needs_write_back is not None:

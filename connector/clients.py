@@ -44,5 +44,6 @@ def build_clients(settings: Settings):
         settings.flowii_email,
         settings.flowii_password,
         settings.flowii_api_key,
+        company_id=settings.flowii_company_id,
     )
     return woo, flowii

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.db import models
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -67,9 +68,140 @@ def _optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
+def _choice(label, help_text="", widget=None, empty_label=None) -> forms.TypedChoiceField:
+    """A select of FLOWii records by id; a posted id that is not offered is refused in
+    words."""
+    field = forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=help_text,
+        widget=widget or forms.Select,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of the FLOWii records offered here. Choose one from the list."
+            )
+        },
+    )
+    return field
+
+
+def _multiple_choice(label, help_text) -> forms.TypedMultipleChoiceField:
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=help_text,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of the FLOWii categories offered here. Choose from the list."
+            )
+        },
+    )
+
+
+class ChildSelect(forms.Select):
+    """A select whose options say which record they belong to (`data-parent`), so the page
+    shows only those of the chosen parent (a company data's number series, a customer type's
+    subtypes)."""
+
+    def __init__(self, *args, parent_field: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_field = parent_field
+        self.parents: dict[int, int] = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-follows"] = self.parent_field
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        parent = self.parents.get(_optional_int(value))
+        if parent is not None:
+            option["attrs"]["data-parent"] = str(parent)
+        return option
+
+
+# The choices the orders stream cannot do without (the page names those still missing).
+REQUIRED_CHOICES = (
+    "flowii_company_id",
+    "supplier_company_data_id",
+    "numbering_sequence_id",
+    "business_relationship_id",
+    "non_stock_unit_id",
+)
+# Single choices of records of the chosen firm (validated against that firm's data).
+FIRM_CHOICES = (
+    "supplier_company_data_id",
+    "numbering_sequence_id",
+    "business_relationship_id",
+    "business_relationship_subtype_id",
+    "non_stock_unit_id",
+    "partner_custom_field_id",
+)
+CATEGORY_CHOICES = ("non_stock_category_ids", "shipping_category_ids")
+EMPTY_LABELS = {
+    "business_relationship_subtype_id": _("— none —"),
+    "partner_custom_field_id": _("— none —"),
+}
+
+
+def missing_choices(settings: Settings) -> list[str]:
+    """The labels of the required FLOWii choices not made yet."""
+    return [
+        str(Settings._meta.get_field(name).verbose_name)
+        for name in REQUIRED_CHOICES
+        if getattr(settings, name) is None
+    ]
+
+
+def stock_note(data, attribute: str) -> str:
+    """What the page says about stock (escaped: the admin prints help texts as HTML, and
+    this one quotes what was typed and what FLOWii sent)."""
+    return escape(_stock_note(data, attribute))
+
+
+def _stock_note(data, attribute: str) -> str:
+    """FLOWii's API has no stock count; when an attribute is named, whether the first goods
+    answer carries it."""
+    plain = gettext(
+        "FLOWii's published API offers no stock count, so by default the shop keeps managing "
+        "its own stock. Only if your FLOWii account's goods answers carry a stock figure under "
+        "some attribute, name that attribute here and it is imported as the shop's stock."
+    )
+    attribute = (attribute or "").strip()
+    if not attribute or data is None or not data.available:
+        return plain
+    good = data.first_good()
+    if not data.available:
+        return plain
+    if good is None:
+        found = gettext("FLOWii lists no goods yet, so “%(name)s” could not be checked.") % {
+            "name": attribute
+        }
+    elif attribute in (good.get("attributes") or {}):
+        found = gettext(
+            "Checked: the first good FLOWii sent (%(good)s) carries “%(name)s” (value: %(value)s)."
+        ) % {
+            "good": good.get("name") or good["id"],
+            "name": attribute,
+            "value": good["attributes"][attribute],
+        }
+    else:
+        found = gettext(
+            "Checked: the first good FLOWii sent (%(good)s) does NOT carry “%(name)s”; no stock "
+            "can be imported under that name."
+        ) % {"good": good.get("name") or good["id"], "name": attribute}
+    return f"{plain} {found}"
+
+
 class SettingsForm(forms.ModelForm):
     """The one settings record. `flowii_data` (set by the admin for the request) fills the
-    FLOWii selects; without it, or when FLOWii fails, they hold the saved ids."""
+    FLOWii selects from the chosen firm (the one posted, when the form is sent); without it,
+    or when FLOWii fails, they hold the saved ids and saving keeps them as they are."""
 
     flowii_data: FlowiiData | None = None
 
@@ -78,44 +210,45 @@ class SettingsForm(forms.ModelForm):
     shop_consumer_key = SecretField(label=_("WooCommerce consumer key"))
     shop_consumer_secret = SecretField(label=_("WooCommerce consumer secret"))
 
-    supplier_company_id = forms.TypedChoiceField(
-        label=_("Supplier company"),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        help_text=_("The FLOWii company under which orders are created."),
+    flowii_company_id = _choice(
+        _("FLOWii firm"),
+        _("The firm (in FLOWii: company) the connector works in. Chosen by itself when the "
+          "login may use only one."),
+    )  # fmt: skip
+    supplier_company_data_id = _choice(
+        _("Supplier company"), _("The firm's company data under which orders are issued.")
     )
-    customer_type_id = forms.TypedChoiceField(
-        label=_("Customer type"),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        help_text=_("The FLOWii partner type given to exported customers."),
+    numbering_sequence_id = _choice(
+        _("Number series for received orders"),
+        _("A number series of received orders of the supplier company chosen above."),
+        widget=ChildSelect(parent_field="supplier_company_data_id"),
     )
-    non_stock_unit_id = forms.TypedChoiceField(
-        label=_("Unit for non-stock items"),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        help_text=_("Used for order lines with no FLOWii product: fees, unknown products."),
+    business_relationship_id = _choice(
+        _("Customer type"), _("The FLOWii business relationship given to exported customers.")
     )
-    non_stock_category_ids = forms.TypedMultipleChoiceField(
-        label=_("Non-stock categories"),
-        coerce=int,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_(
-            "FLOWii categories NOT imported into the shop, with everything under them. "
-            "Hold Ctrl (Cmd on a Mac) to pick more than one."
-        ),
+    business_relationship_subtype_id = _choice(
+        _("Customer subtype"),
+        _("Optional: a subtype of the customer type chosen above."),
+        widget=ChildSelect(parent_field="business_relationship_id"),
     )
-    shipping_category_ids = forms.TypedMultipleChoiceField(
-        label=_("Shipping categories"),
-        coerce=int,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("FLOWii categories whose products are shipping items."),
+    non_stock_unit_id = _choice(
+        _("Unit for non-stock items"),
+        _("Used for order lines with no FLOWii good: fees, shipping by name, unknown products."),
     )
+    non_stock_category_ids = _multiple_choice(
+        _("Non-stock categories"),
+        _("FLOWii categories NOT imported into the shop, with their subcategories. "
+          "Hold Ctrl (Cmd on a Mac) to pick more than one."),
+    )  # fmt: skip
+    shipping_category_ids = _multiple_choice(
+        _("Shipping categories"),
+        _("FLOWii categories whose goods are shipping items (offered on the Shipping page)."),
+    )
+    partner_custom_field_id = _choice(
+        _("Partner field for the shop's customer id"),
+        _("Optional: a text custom field of FLOWii partners in which the shop's customer id "
+          "is kept."),
+    )  # fmt: skip
     order_statuses = forms.MultipleChoiceField(
         label=_("Order statuses to export"),
         choices=ORDER_STATUSES,
@@ -139,14 +272,15 @@ class SettingsForm(forms.ModelForm):
             *SECRET_FIELDS[:2],
             "shop_url",
             *SECRET_FIELDS[2:],
-            "supplier_company_id",
-            "customer_type_id",
-            "non_stock_unit_id",
-            "non_stock_category_ids",
-            "shipping_category_ids",
+            "flowii_company_id",
+            *FIRM_CHOICES[:5],
+            *CATEGORY_CHOICES,
+            "partner_custom_field_id",
+            "stock_attribute",
             "order_statuses",
             "new_orders_from",
             "prices_with_vat",
+            "order_maturity_days",
             "order_ico_key",
             "order_dic_key",
             "order_ic_dph_key",
@@ -168,29 +302,195 @@ class SettingsForm(forms.ModelForm):
                 self.fields[name].help_text = (
                     _("Set. Leave empty to keep the stored value.") if stored else _("Not set.")
                 )
+        self._offered: dict[str, list] = {}
+        self._choose_firm()
         self._fill_flowii_choices()
+        if "stock_attribute" in self.fields:
+            posted = self.data.get("stock_attribute") if self.is_bound else None
+            attribute = posted if posted is not None else self.instance.stock_attribute
+            self.fields["stock_attribute"].help_text = stock_note(self.flowii_data, attribute)
         if "schedule_minutes" in self.fields:
             self.fields["schedule_minutes"].help_text = _("At least %(n)s.") % {"n": MIN_MINUTES}
 
+    # -- the FLOWii selects -------------------------------------------------------------------
+    def _choose_firm(self):
+        """A firm posted (and offered) decides whose lists the selects hold, so changing the
+        firm shows, and validates against, that firm's records."""
+        data = self.flowii_data
+        if data is None or not self.is_bound:
+            return
+        posted = _optional_int(self.data.get("flowii_company_id"))
+        if posted is not None and posted in {firm_id for firm_id, _n in data.firms()}:
+            data.use_company(posted)
+
+    def _set(self, name, offered, grouped=None, initial_if_one=True):
+        """Fill select `name` with `offered` [(id, label)] (or `grouped` [(group, [(id,
+        label)])] when given) plus the saved id; with no saved id and one record offered,
+        that one is preselected."""
+        if name not in self.fields:
+            return
+        data = self.flowii_data or _NoData()
+        self._offered[name] = list(offered)
+        saved = getattr(self.instance, name)
+        empty = [("", EMPTY_LABELS.get(name, "---------"))]
+        if grouped is not None:
+            flat_extra = with_saved([], [s for s in [saved] if s not in dict(offered)], data)
+            self.fields[name].choices = empty + list(grouped) + flat_extra
+        else:
+            self.fields[name].choices = empty + with_saved(offered, [saved], data)
+        if saved is None and initial_if_one and len(offered) == 1 and not self.is_bound:
+            self.initial[name] = offered[0][0]
+
     def _fill_flowii_choices(self):
         data = self.flowii_data
-        instance = self.instance
-        empty = [("", "---------")]
-        singles = {
-            "supplier_company_id": data.companies if data else None,
-            "customer_type_id": data.partner_types if data else None,
-            "non_stock_unit_id": data.units if data else None,
-        }
-        for name, read in singles.items():
-            if name in self.fields:
-                offered = read() if read else []
-                saved = [getattr(instance, name)]
-                self.fields[name].choices = empty + with_saved(offered, saved, data or _NoData())
-        categories = data.categories() if data else []
-        for name in ("non_stock_category_ids", "shipping_category_ids"):
-            if name in self.fields:
-                saved = [_optional_int(v) for v in getattr(instance, name) or []]
-                self.fields[name].choices = with_saved(categories, saved, data or _NoData())
+        if data is None:
+            for name in ("flowii_company_id", *FIRM_CHOICES):
+                self._set(name, [])
+            for name in CATEGORY_CHOICES:
+                self._set_categories(name, [])
+            return
+        self._set("flowii_company_id", data.firms())
+        company_data = data.company_data()
+        self._set("supplier_company_data_id", company_data)
+
+        names = dict(company_data)
+        series = data.numbering_sequences()
+        by_company: dict[int, list] = {}
+        for row in series:
+            by_company.setdefault(row["company_data_id"], []).append((row["id"], series_label(row)))
+        self._set(
+            "numbering_sequence_id",
+            [(row["id"], series_label(row)) for row in series],
+            grouped=[(names.get(cd, f"#{cd}"), rows) for cd, rows in by_company.items()],
+            initial_if_one=False,
+        )
+        self._series_company = {row["id"]: row["company_data_id"] for row in series}
+        if "numbering_sequence_id" in self.fields:
+            self.fields["numbering_sequence_id"].widget.parents = dict(self._series_company)
+            chosen_cd = self.instance.supplier_company_data_id or self.initial.get(
+                "supplier_company_data_id"
+            )
+            own = by_company.get(chosen_cd, [])
+            if self.instance.numbering_sequence_id is None and len(own) == 1 and not self.is_bound:
+                self.initial["numbering_sequence_id"] = own[0][0]
+
+        relationships = data.business_relationships()
+        self._set("business_relationship_id", relationships)
+        root_names = dict(relationships)
+        subtypes = data.business_relationship_subtypes()
+        by_root: dict[int, list] = {}
+        for row in subtypes:
+            by_root.setdefault(row["parent_id"], []).append((row["id"], row["name"]))
+        self._set(
+            "business_relationship_subtype_id",
+            [(row["id"], row["name"]) for row in subtypes],
+            grouped=[(root_names.get(r, f"#{r}"), rows) for r, rows in by_root.items()],
+            initial_if_one=False,
+        )
+        self._subtype_parent = {row["id"]: row["parent_id"] for row in subtypes}
+        if "business_relationship_subtype_id" in self.fields:
+            field = self.fields["business_relationship_subtype_id"]
+            field.widget.parents = dict(self._subtype_parent)
+            if data.available and data.company_id is not None and not subtypes:
+                field.help_text = _("The account's customer types have no subtypes.")
+
+        self._set("non_stock_unit_id", data.units(), initial_if_one=False)
+        self._custom_fields = {f["id"]: f for f in data.partner_custom_fields()}
+        self._set("partner_custom_field_id", data.text_custom_fields(), initial_if_one=False)
+        categories = data.categories()
+        for name in CATEGORY_CHOICES:
+            self._set_categories(name, categories)
+
+    def _set_categories(self, name, categories):
+        if name not in self.fields:
+            return
+        self._offered[name] = list(categories)
+        saved = [_optional_int(v) for v in getattr(self.instance, name) or []]
+        self.fields[name].choices = with_saved(categories, saved, self.flowii_data or _NoData())
+
+    def _check_choices(self, cleaned):
+        """Every FLOWii choice against the account's data, when FLOWii answered: a saved id it
+        no longer lists, or one of another firm, is refused in words."""
+        data = self.flowii_data
+        if data is None or not data.available:
+            return
+        firms = self._offered.get("flowii_company_id", [])
+        firm = cleaned.get("flowii_company_id")
+        if firm is not None and firm not in dict(firms):
+            self.add_error(
+                "flowii_company_id",
+                _("The login may not use the firm #%(id)s (any more). Choose one of its firms.")
+                % {"id": firm},
+            )
+            return
+        if firm is None and len(firms) == 1:
+            cleaned["flowii_company_id"] = firm = firms[0][0]
+        if firm is None:
+            for name in (*FIRM_CHOICES, *CATEGORY_CHOICES):
+                if cleaned.get(name):
+                    self.add_error(name, _("Choose the FLOWii firm first."))
+            return
+        firm_name = data.firm_name(firm)
+        for name in FIRM_CHOICES:
+            value = cleaned.get(name)
+            if value is None or name not in self._offered:
+                continue
+            if name == "partner_custom_field_id" and value in self._custom_fields:
+                if value not in dict(self._offered[name]):
+                    self.add_error(
+                        name,
+                        _("The field “%(name)s” is not a text field; the shop's customer id "
+                          "needs a text field.") % {"name": self._custom_fields[value]["name"]},
+                    )  # fmt: skip
+                continue
+            if value not in dict(self._offered[name]):
+                self.add_error(
+                    name,
+                    _("#%(id)s is not in the FLOWii firm %(firm)s (any more). Choose again.")
+                    % {"id": value, "firm": firm_name},
+                )
+        for name in CATEGORY_CHOICES:
+            offered = dict(self._offered.get(name, []))
+            gone = [str(v) for v in cleaned.get(name) or [] if v not in offered]
+            if gone:
+                self.add_error(
+                    name,
+                    _("Not in the FLOWii firm %(firm)s (any more): #%(ids)s. Choose again.")
+                    % {"firm": firm_name, "ids": ", #".join(gone)},
+                )
+        self._check_parents(cleaned)
+
+    def _check_parents(self, cleaned):
+        series = cleaned.get("numbering_sequence_id")
+        company = cleaned.get("supplier_company_data_id")
+        if series is not None and series in self._series_company:
+            names = dict(self._offered.get("supplier_company_data_id", []))
+            owner = self._series_company[series]
+            if company is None:
+                self.add_error(
+                    "supplier_company_data_id",
+                    _("Choose the supplier company whose number series is chosen."),
+                )
+            elif owner != company:
+                self.add_error(
+                    "numbering_sequence_id",
+                    _("This number series belongs to %(other)s, not to the chosen supplier "
+                      "company %(chosen)s. Choose a series of %(chosen)s.")
+                    % {"other": names.get(owner, f"#{owner}"),
+                       "chosen": names.get(company, f"#{company}")},
+                )  # fmt: skip
+        subtype = cleaned.get("business_relationship_subtype_id")
+        relationship = cleaned.get("business_relationship_id")
+        if subtype is not None and subtype in self._subtype_parent:
+            if self._subtype_parent[subtype] != relationship:
+                names = dict(self._offered.get("business_relationship_id", []))
+                parent = self._subtype_parent[subtype]
+                self.add_error(
+                    "business_relationship_subtype_id",
+                    _("This subtype belongs to the customer type %(other)s, not to the chosen "
+                      "one. Choose a subtype of the chosen customer type, or none.")
+                    % {"other": names.get(parent, f"#{parent}")},
+                )  # fmt: skip
 
     def _clean_secret(self, name):
         value = self.cleaned_data.get(name) or ""
@@ -217,6 +517,15 @@ class SettingsForm(forms.ModelForm):
             raise forms.ValidationError(_("Keep logs for at least one day."))
         return days
 
+    def clean_order_maturity_days(self):
+        days = self.cleaned_data.get("order_maturity_days")
+        if days is not None and days > 365:
+            raise forms.ValidationError(_("Enter at most 365 days."))
+        return days
+
+    def clean_stock_attribute(self):
+        return (self.cleaned_data.get("stock_attribute") or "").strip()
+
     def clean_order_export_concurrency(self):
         value = self.cleaned_data.get("order_export_concurrency")
         if value is not None and not 1 <= value <= 16:
@@ -238,6 +547,7 @@ class SettingsForm(forms.ModelForm):
                 )
         if schedule == Settings.Schedule.DAILY and not cleaned.get("schedule_time"):
             self.add_error("schedule_time", _("Say at what time of day to run (HH:MM)."))
+        self._check_choices(cleaned)
         return cleaned
 
 
@@ -248,79 +558,88 @@ class _NoData:
 
 
 class MappingRowForm(forms.ModelForm):
-    """One row of a mapping page: the FLOWii record picked for a shop method."""
+    """One row of a mapping page: the FLOWii records picked for a shop method. `choices`
+    names each FLOWii field, the FlowiiData method that offers its records, and the model
+    field that keeps the chosen record's name (`names`: a FlowiiData method giving the names
+    by id, where an option's label is more than the name)."""
 
     flowii_data: FlowiiData | None = None
-    flowii_field = ""
-
-    def offered(self, data: FlowiiData) -> list[tuple[int, str]]:
-        raise NotImplementedError
+    choices: dict[str, tuple[str, str]] = {}
+    names: dict[str, str] = {}
+    empty_labels: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         data = self.flowii_data or _NoData()
-        offered = self.offered(data) if self.flowii_data else []
-        saved = [getattr(self.instance, self.flowii_field)]
-        field = self.fields[self.flowii_field]
-        field.choices = [("", _("— not mapped —"))] + with_saved(offered, saved, data)
+        self._offered = {}
+        for name, (method, _name_field) in self.choices.items():
+            offered = getattr(data, method)() if self.flowii_data else []
+            self._offered[name] = dict(offered)
+            saved = [getattr(self.instance, name)]
+            empty = self.empty_labels.get(name) or _("— not mapped —")
+            self.fields[name].choices = [("", empty)] + with_saved(offered, saved, data)
+
+    def clean(self):
+        cleaned = super().clean()
+        data = self.flowii_data
+        for name, (_method, name_field) in self.choices.items():
+            if name not in cleaned:
+                continue
+            value = cleaned.get(name)
+            if value is None:
+                setattr(self.instance, name_field, "")
+            elif data is not None and data.available:
+                if value in self._offered[name]:
+                    names = self._offered[name]
+                    if name in self.names:
+                        names = getattr(data, self.names[name])()
+                    setattr(self.instance, name_field, names.get(value, ""))
+                else:
+                    self.add_error(
+                        name,
+                        _("#%(id)s is not in the FLOWii firm (any more). Choose again.")
+                        % {"id": value},
+                    )
+        return cleaned
+
+
+def _row_choice(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not one of the FLOWii records offered here. Choose one from the list."
+            )
+        },
+    )
 
 
 class ShippingMappingForm(MappingRowForm):
-    flowii_field = "flowii_product_id"
-    flowii_product_id = forms.TypedChoiceField(
-        label=_("FLOWii shipping item"), coerce=int, empty_value=None, required=False
-    )
+    choices = {
+        "flowii_delivery_type_id": ("delivery_types", "flowii_delivery_type_name"),
+        "flowii_good_id": ("shipping_items", "flowii_good_name"),
+    }
+    names = {"flowii_good_id": "shipping_item_names"}
+    empty_labels = {"flowii_good_id": _("— a line by the method's name —")}
+    flowii_delivery_type_id = _row_choice(_("FLOWii delivery type"))
+    flowii_good_id = _row_choice(_("FLOWii shipping item"))
 
     class Meta:
         model = ShippingMapping
-        fields = ["flowii_product_id"]
-
-    def offered(self, data):
-        return [(p["id"], _item_label(p)) for p in data.shipping_items()]
-
-    def clean(self):
-        cleaned = super().clean()
-        product_id = cleaned.get("flowii_product_id")
-        item = None
-        if product_id is not None and self.flowii_data:
-            item = next(
-                (p for p in self.flowii_data.shipping_items() if p["id"] == product_id), None
-            )
-        if product_id is None:
-            self.instance.flowii_product_name = ""
-            self.instance.flowii_unit_id = None
-        elif item is not None:
-            # Orders name the item's unit on the shipping line: keep it with the mapping.
-            self.instance.flowii_product_name = item.get("name") or ""
-            self.instance.flowii_unit_id = item.get("unitId")
-        return cleaned
+        fields = ["flowii_delivery_type_id", "flowii_good_id"]
 
 
 class PaymentMappingForm(MappingRowForm):
-    flowii_field = "flowii_payment_type_id"
-    flowii_payment_type_id = forms.TypedChoiceField(
-        label=_("FLOWii payment type"), coerce=int, empty_value=None, required=False
-    )
+    choices = {"flowii_payment_method_id": ("payment_methods", "flowii_payment_method_name")}
+    flowii_payment_method_id = _row_choice(_("FLOWii payment method"))
 
     class Meta:
         model = PaymentMapping
-        fields = ["flowii_payment_type_id"]
-
-    def offered(self, data):
-        return data.payment_types()
-
-    def clean(self):
-        cleaned = super().clean()
-        type_id = cleaned.get("flowii_payment_type_id")
-        if type_id is None:
-            self.instance.flowii_payment_type_name = ""
-        elif self.flowii_data:
-            names = dict(self.flowii_data.payment_types())
-            if type_id in names:
-                self.instance.flowii_payment_type_name = names[type_id]
-        return cleaned
+        fields = ["flowii_payment_method_id"]
 
 
-def _item_label(product: dict) -> str:
-    code = product.get("code")
-    return f"{product['name']} ({code})" if code else product["name"]
+def series_label(row: dict) -> str:
+    return f"{row['name']} ({row['format']})" if row.get("format") else row["name"]

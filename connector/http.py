@@ -1,6 +1,10 @@
 """What the WooCommerce and FLOWii adapters share: one pooled HTTP session per remote system,
 timeouts, retries with backoff and Retry-After, and errors an operator can read.
 
+Nothing a remote sends can hold the connector: every answer is read in chunks under a size cap
+and a total-time cap, and no redirect to another host is followed (the credentials in the
+headers would go with it).
+
 Plain Python (no Django): the sync engine, the admin and the benchmark all use it.
 """
 
@@ -16,10 +20,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    DecodeError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+from urllib3.exceptions import SSLError as Urllib3SSLError
 
 log = logging.getLogger("connector.http")
 
@@ -122,23 +135,41 @@ class RemoteError(Exception):
         )
 
 
-class AuthenticationError(RemoteError):
-    """The credentials were refused (401/403)."""
+# What the caller must do next decides the class of an error: every stream follows one rule.
 
 
-class NotFound(RemoteError):
+class RecordRefused(RemoteError):
+    """The remote refused this one record (400, 404, 409, 422): log it and go on; the record
+    is tried again on the next run."""
+
+
+class EndsRun(RemoteError):
+    """No later record would fare better (credentials refused, no access, the remote down or
+    throttling after every retry, answers that make no sense): the run ends, failed, and what
+    it finished stays done."""
+
+
+class AuthenticationError(EndsRun):
+    """The credentials were refused (401 after a fresh login)."""
+
+
+class AccessDenied(AuthenticationError):
+    """403: the login is right but may not do this (a module's permission, another firm)."""
+
+
+class NotFound(RecordRefused):
     """404: the address or the record does not exist."""
 
 
-class Conflict(RemoteError):
-    """409: the record exists already (e.g. a FLOWii externalId sent twice)."""
+class Conflict(RecordRefused):
+    """409: the record exists already."""
 
 
-class ValidationError(RemoteError):
+class ValidationError(RecordRefused):
     """400/422: the remote found the data wrong; `reason` says what."""
 
 
-class _Described(RemoteError):
+class _Described(EndsRun):
     def default_message(self) -> str:
         return f"{self.system} {self.reason.rstrip('. ')} ({self.call})."
 
@@ -155,8 +186,26 @@ class MalformedResponse(_Described):
     """An answer that is not the JSON expected: not JSON at all, the wrong shape, cut off."""
 
 
+class RedirectRefused(_Described):
+    """The remote sent us on to another host (or scheme or port). Never followed: the login
+    headers would go there too. The address in Settings is probably out of date."""
+
+
+class OutcomeUnknown(_Described):
+    """A create was sent and no usable answer came back (a timeout, a dropped connection, a
+    5xx, a cut-off body): the record may or may not exist now. Never repeated blindly; the
+    caller settles it from what the remote shows."""
+
+
+def ends_run(error: Exception) -> bool:
+    """Whether `error` ends the run rather than failing one record."""
+    return isinstance(error, EndsRun)
+
+
 def error_class_for(status: int) -> type[RemoteError]:
-    if status in (401, 403):
+    if status == 403:
+        return AccessDenied
+    if status == 401:
         return AuthenticationError
     if status == 404:
         return NotFound
@@ -208,11 +257,19 @@ def encode_json(data, default: Callable | None = None) -> bytes:
 class _Failure(Exception):
     """One failed attempt, with what the final error would be if no retry follows."""
 
-    def __init__(self, error: RemoteError, retryable: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        error: RemoteError,
+        retryable: bool,
+        retry_after: float | None = None,
+        sent_unsafely: bool = False,
+    ):
         super().__init__(error.reason)
         self.error = error
         self.retryable = retryable
         self.retry_after = retry_after
+        # A call that must not be repeated reached the remote, and its outcome is not known.
+        self.sent_unsafely = sent_unsafely
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -236,11 +293,11 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, moment.timestamp() - current)
 
 
-def _looks_like_html(response: requests.Response) -> bool:
+def _looks_like_html(response: requests.Response, content: bytes) -> bool:
     content_type = response.headers.get("Content-Type", "").lower()
     if "html" in content_type:
         return True
-    head = response.content[:200].lstrip().lower()
+    head = content[:200].lstrip().lower()
     return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 
 
@@ -263,6 +320,46 @@ def _status_words(response: requests.Response) -> str:
 #   note: repeating those could make two, so they fail and the next run heals them.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 TURNED_AWAY = frozenset({429, 503})
+# Only these are ever sent on to a redirect's target, and only on the same scheme, host and port.
+FOLLOWS_REDIRECTS = frozenset({"GET", "HEAD"})
+READ_CHUNK = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the default port filled in, for comparing origins."""
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def _origin_words(url: str) -> str:
+    """`scheme://host:port` of `url` and nothing more: its path and query may carry secrets."""
+    scheme, host, port = _origin(url)
+    if not host:
+        return "an address without a host"
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + (f":{port}" if port else "")
+
+
+def _size_words(size: int) -> str:
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MB"
+    if size >= 1024 and size % 1024 == 0:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class _BodyTooSlow(Exception):
+    pass
 
 
 class HttpClient:
@@ -281,6 +378,9 @@ class HttpClient:
         backoff_cap: float = 15.0,
         retry_after_cap: float = 60.0,
         pool_size: int = 8,
+        max_body_bytes: int = 20 * 1024 * 1024,
+        max_answer_seconds: float = 120.0,
+        max_redirects: int = 5,
         verify: bool | str = True,
         secrets: Iterable[str] = (),
         error_parser: ErrorParser | None = None,
@@ -294,6 +394,12 @@ class HttpClient:
         self.system = system
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        # One answer may be at most this big and take at most this long, headers and body
+        # together (a body that never ends, or trickles in a byte at a time, cannot hold a run
+        # or fill the memory); `max_redirects` same-host redirects of a GET are followed.
+        self.max_body_bytes = int(max_body_bytes)
+        self.max_answer_seconds = float(max_answer_seconds)
+        self.max_redirects = max(0, int(max_redirects))
         self.max_attempts = max(1, int(max_attempts))
         self.max_total_sleep = max_total_sleep
         self.backoff_base = backoff_base
@@ -375,6 +481,46 @@ class HttpClient:
 
     # -- one attempt ----------------------------------------------------------------------
     def _attempt(self, method, url, call, params, body, headers, auth, idempotent) -> Reply:
+        """One attempt, following same-host redirects of a GET by hand: requests would follow
+        any redirect and send our own headers (the FLOWii `Api-Key`) to whatever host it
+        names."""
+        target, target_params = url, params
+        for _hop in range(self.max_redirects + 1):
+            response, content = self._exchange(
+                method, target, call, target_params, body, headers, auth, idempotent
+            )
+            if not response.is_redirect:
+                return self._read(response, content, call, idempotent)
+            here = response.url or target
+            there = urljoin(here, response.headers["Location"])
+            if _origin(there) != _origin(here):
+                raise _Failure(
+                    self._error(
+                        RedirectRefused,
+                        call,
+                        f"sent us on to another address ({_origin_words(there)}, from "
+                        f"{_origin_words(here)}), which the connector never follows: check "
+                        "the address in Settings",
+                        status=response.status_code,
+                    ),
+                    retryable=False,
+                )
+            if method not in FOLLOWS_REDIRECTS:
+                # A create is never sent twice, not even to the same host: as before.
+                return self._read(response, content, call, idempotent)
+            target, target_params = there, None  # the Location carries the query
+        raise _Failure(
+            self._error(
+                MalformedResponse,
+                call,
+                f"sent us on to another page more than {self.max_redirects} times",
+            ),
+            retryable=False,
+        )
+
+    def _exchange(self, method, url, call, params, body, headers, auth, idempotent):
+        """Sends one request and reads its answer under the caps: (response, body bytes)."""
+        started = time.monotonic()
         try:
             response = self.session.request(
                 method,
@@ -384,9 +530,34 @@ class HttpClient:
                 headers=headers,
                 auth=auth,
                 timeout=(self.connect_timeout, self.read_timeout),
-                allow_redirects=method in ("GET", "HEAD"),
+                allow_redirects=False,
+                stream=True,
             )
-            content = response.content  # reads the whole body: a cut-off shows up here
+            try:
+                content = self._read_body(response, started)
+            finally:
+                response.close()  # a body read to its end keeps the connection in the pool
+        except _BodyTooLarge:
+            raise _Failure(
+                self._error(
+                    MalformedResponse,
+                    call,
+                    f"sent an answer larger than {_size_words(self.max_body_bytes)}, more than "
+                    "the connector reads",
+                ),
+                retryable=False,
+                sent_unsafely=not idempotent,
+            ) from None
+        except _BodyTooSlow:
+            raise _Failure(
+                self._error(
+                    Unavailable,
+                    call,
+                    f"did not finish its answer within {self.max_answer_seconds:g} s",
+                ),
+                retryable=False,
+                sent_unsafely=not idempotent,
+            ) from None
         except requests.exceptions.SSLError:
             # Never retried and never "fixed" by skipping the check: the operator must see it.
             raise _Failure(
@@ -401,6 +572,7 @@ class HttpClient:
             raise _Failure(
                 self._error(MalformedResponse, call, "sent an answer that was cut off"),
                 retryable=idempotent,
+                sent_unsafely=not idempotent,
             ) from None
         except requests.exceptions.ConnectTimeout:
             raise _Failure(
@@ -413,19 +585,59 @@ class HttpClient:
             raise _Failure(
                 self._error(Unavailable, call, f"did not answer within {self.read_timeout:g} s"),
                 retryable=idempotent,
+                sent_unsafely=not idempotent,
             ) from None
         except requests.exceptions.ConnectionError as exc:
             sent = _was_sent(exc)
             words = "dropped the connection" if sent else _refusal_words(exc)
             raise _Failure(
-                self._error(Unavailable, call, words), retryable=(not sent) or idempotent
+                self._error(Unavailable, call, words),
+                retryable=(not sent) or idempotent,
+                sent_unsafely=sent and not idempotent,
             ) from None
         except requests.exceptions.RequestException as exc:
             raise _Failure(
                 self._error(Unavailable, call, f"could not be asked ({type(exc).__name__})"),
                 retryable=False,
             ) from None
-        return self._read(response, content, call, idempotent)
+        return response, content
+
+    def _read_body(self, response: requests.Response, started: float) -> bytes:
+        """The whole body, read a chunk at a time (as it arrives: `read1` never waits for a
+        full chunk), stopping as soon as it grows past `max_body_bytes` (after decompression:
+        a small gzip bomb is caught too) or the answer takes longer than `max_answer_seconds`.
+        A pause longer than `read_timeout` between two chunks is a read timeout."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.strip().isdigit() and int(declared) > self.max_body_bytes:
+            raise _BodyTooLarge()
+        deadline = started + self.max_answer_seconds
+        if time.monotonic() > deadline:
+            raise _BodyTooSlow()
+        raw = response.raw
+        body = bytearray()
+        try:
+            while True:
+                chunk = raw.read1(READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                body += chunk
+                if len(body) > self.max_body_bytes:
+                    raise _BodyTooLarge()
+                if time.monotonic() > deadline:
+                    raise _BodyTooSlow()
+        # The translations requests makes when it reads a body itself.
+        except ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc) from None
+        except Urllib3SSLError as exc:
+            raise requests.exceptions.SSLError(exc) from None
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from None
+        content = bytes(body)
+        response._content = content
+        response._content_consumed = True
+        return content
 
     def server_time(self) -> datetime | None:
         """The remote's own clock (its `Date` header) at its last answer, or None."""
@@ -449,6 +661,7 @@ class HttpClient:
                         status=status,
                     ),
                     retryable=False,
+                    sent_unsafely=not idempotent,
                 )
             if problem == "json":
                 # Often a body cut short by a proxy or a crashed worker: worth another try.
@@ -460,6 +673,7 @@ class HttpClient:
                         status=status,
                     ),
                     retryable=idempotent,
+                    sent_unsafely=not idempotent,
                 )
             return Reply(status, headers, parsed)
         details = self.error_parser(status, parsed, call) if parsed is not None else ErrorDetails()
@@ -481,20 +695,22 @@ class HttpClient:
         retry_after = None
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        unsafe = False
         if status in TURNED_AWAY:
-            retryable = True
+            retryable = True  # the remote says it did not carry the call out
         elif status >= 500:
             retryable = idempotent
+            unsafe = not idempotent
         else:
             retryable = False
-        raise _Failure(error, retryable=retryable, retry_after=retry_after)
+        raise _Failure(error, retryable=retryable, retry_after=retry_after, sent_unsafely=unsafe)
 
     @staticmethod
     def _parse(response: requests.Response, content: bytes):
         """(parsed JSON or None, problem) where problem is None, "html" or "json"."""
         if not content.strip():
             return None, None
-        if _looks_like_html(response):
+        if _looks_like_html(response, content):
             return None, "html"
         try:
             # Bytes, so json finds the encoding itself and copes with a stray UTF-8 BOM
@@ -526,9 +742,16 @@ class HttpClient:
     # -- giving up ------------------------------------------------------------------------
     def _final(self, failure: _Failure, attempts: int) -> RemoteError:
         error = failure.error
-        if isinstance(error, Unavailable) and error.status and not failure.retryable:
-            # A 5xx to a call that must not be repeated: say what that means.
-            return self._rebuild(error, f"{error.reason}; it may or may not have been carried out")
+        if failure.sent_unsafely:
+            # A create that was sent and then lost its answer: say what that means.
+            return OutcomeUnknown(
+                error.system,
+                error.call,
+                f"{error.reason.rstrip('. ')}; it may or may not have been carried out",
+                status=error.status,
+                code=error.code,
+                body=error.body,
+            )
         if attempts <= 1:
             return error
         if isinstance(error, Unavailable) and error.status:

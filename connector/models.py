@@ -70,6 +70,15 @@ class Settings(models.Model):
     order_maturity_days = models.PositiveSmallIntegerField(
         _("Days to pay a received order"), default=14
     )
+    # Alerts: who is told, by e-mail, when no run succeeded for this long, or when this share
+    # of a run's records failed, or when credentials stop working (once per problem).
+    alert_emails = models.TextField(_("Send alerts to (e-mail addresses)"), blank=True)
+    alert_no_success_hours = models.PositiveSmallIntegerField(
+        _("Alert when no run succeeded for (hours)"), default=24
+    )
+    alert_failed_percent = models.PositiveSmallIntegerField(
+        _("Alert when this share of a run's records failed (%)"), default=20
+    )
     # Set when an upgrade dropped choices made against the earlier FLOWii contract: the
     # Settings page asks for them again until they are made.
     flowii_choices_outdated = models.BooleanField(default=False)
@@ -155,6 +164,8 @@ class ShippingMapping(models.Model):
     instance_id = models.CharField(_("instance"), max_length=20)
     title = models.CharField(_("title"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled in the shop"), default=True)
+    # The shop no longer has it: kept for the history of orders, no longer offered or counted.
+    gone = models.BooleanField(_("gone from the shop"), default=False)
     flowii_delivery_type_id = models.BigIntegerField(
         _("FLOWii delivery type"), null=True, blank=True
     )
@@ -186,6 +197,7 @@ class PaymentMapping(models.Model):
     gateway_id = models.CharField(_("gateway"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled in the shop"), default=True)
+    gone = models.BooleanField(_("gone from the shop"), default=False)
     flowii_payment_method_id = models.BigIntegerField(
         _("FLOWii payment method"), null=True, blank=True
     )
@@ -317,6 +329,11 @@ class SyncRun(models.Model):
     progress_done = models.PositiveIntegerField(_("done"), default=0)
     progress_total = models.PositiveIntegerField(_("total"), default=0)
     progress_label = models.CharField(_("now"), max_length=200, blank=True)
+    # The counts per kind of record: {"order": {"created": 3, ...}, "partner": {...}}.
+    counts_by_kind = models.JSONField(default=dict, blank=True)
+    # The reason as a code with its values, to be shown in the reader's language.
+    reason_code = models.CharField(max_length=100, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
 
     COUNTS = ("read", "created", "updated", "unchanged", "skipped", "failed")
 
@@ -332,6 +349,15 @@ class SyncRun(models.Model):
     @property
     def counts(self) -> dict:
         return {name: getattr(self, name) for name in self.COUNTS}
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the language active now."""
+        if self.reason_code:
+            from .wording import render
+
+            return render(self.reason_code, self.reason_params)
+        return self.reason
 
 
 class SyncLog(models.Model):
@@ -349,6 +375,10 @@ class SyncLog(models.Model):
     shop_id = models.CharField(_("shop id"), max_length=255, blank=True, db_index=True)
     flowii_id = models.CharField(_("FLOWii id"), max_length=64, blank=True, db_index=True)
     message = models.TextField(_("message"))
+    # What happened as a code with its values: the page renders it in the reader's language.
+    # Rows without a code (written before codes existed) show their stored message.
+    code = models.CharField(max_length=100, blank=True, db_index=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("log entry")
@@ -357,6 +387,15 @@ class SyncLog(models.Model):
 
     def __str__(self):
         return self.message[:80]
+
+    @property
+    def text(self) -> str:
+        """The line in the language active now."""
+        if self.code:
+            from .wording import render
+
+            return render(self.code, self.params)
+        return self.message
 
 
 class Bookmark(models.Model):
@@ -371,6 +410,27 @@ class Bookmark(models.Model):
 
     def __str__(self):
         return f"{self.stream}: {self.value}"
+
+
+class Alert(models.Model):
+    """A problem the owner was told about by e-mail: one mail when it starts, none while it
+    lasts, and it is closed when it is over (so a new one can be told again)."""
+
+    problem = models.CharField(_("problem"), max_length=100)
+    # The code and values of the problem's sentence (rendered in the reader's language).
+    params = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    mailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["problem", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.problem} since {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class RunLock(models.Model):

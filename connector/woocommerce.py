@@ -6,6 +6,7 @@ Plain Python (no Django). Facts about WooCommerce's behaviour: docs/woocommerce-
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ BATCH_LIMIT = 100  # WooCommerce refuses a larger batch whole, with 413
 MAX_PER_PAGE = 100
 DATE_FILTERS = ("after", "before", "modified_after", "modified_before")
 KEYS_PAGE = "WooCommerce > Settings > Advanced > REST API"
+ORDER_NUMBER_META = "_flowii_order_number"
 
 
 # -- values on the wire -----------------------------------------------------------------------
@@ -370,18 +372,131 @@ class WooCommerceClient(Adapter):
                 results.append(BatchResult(action, item, outcome, None))
         return results
 
-    # -- what the sync reads ------------------------------------------------------------
-    def products(self, **filters) -> Iterator[dict]:
-        return self.iter_pages("products", filters)
+    # -- what the sync reads: the shop's nouns ------------------------------------------
+    # Full reads page by id ascending: a real store's default order (date, newest first)
+    # puts records that share a second in an unstable order between pages, so a read skips
+    # some and repeats others. Id order is stable; ids already seen are dropped anyway.
 
-    def categories(self, **filters) -> Iterator[dict]:
-        return self.iter_pages("products/categories", filters)
+    def read_all(self, path: str, params: dict | None = None, on_first_page=None) -> Iterator[dict]:
+        """Every item of a list in id order, each id once; `on_first_page` is called once
+        the first page is in, with the list's total (X-WP-Total) when it accepts one."""
+        query = {"orderby": "id", "order": "asc", **(params or {})}
+        seen: set = set()
 
-    def customers(self, **filters) -> Iterator[dict]:
-        return self.iter_pages("customers", filters)
+        def on_total(total: int) -> None:
+            if on_first_page is not None:
+                _notify(on_first_page, total)
 
-    def orders(self, **filters) -> Iterator[dict]:
-        return self.iter_pages("orders", filters)
+        for item in self.iter_pages(path, query, on_total=on_total):
+            key = item.get("id") if isinstance(item, dict) else None
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield item
+
+    def products(
+        self, modified_after: datetime | None = None, on_first_page=None, **filters
+    ) -> Iterator[dict]:
+        """The shop's products (any status but trash), each once; `modified_after` (a
+        moment, sent as GMT) reads only those changed since. (`filters`: raw query words,
+        kept for older callers only.)"""
+        params = _dates({"modified_after": modified_after})
+        return self.read_all("products", {**params, **filters}, on_first_page)
+
+    def products_by_sku(self, skus) -> dict[str, dict]:
+        """`{sku: product}` for the SKUs the shop has, one request per 100 SKUs (an exact
+        match; a SKU search also finds variations)."""
+        wanted = list(dict.fromkeys(s for s in (str(x).strip() for x in skus) if s))
+        found: dict[str, dict] = {}
+        for start in range(0, len(wanted), MAX_PER_PAGE):
+            chunk = wanted[start : start + MAX_PER_PAGE]
+            asked = set(chunk)
+            for product in self.read_all("products", {"sku": ",".join(chunk)}):
+                sku = product.get("sku")
+                if sku in asked and sku not in found:
+                    found[sku] = product
+        return found
+
+    def product_skus(self) -> dict[str, int]:
+        """`{sku: id}` of every product of the shop that has a SKU (one full read)."""
+        return {p["sku"]: p["id"] for p in self.read_all("products") if p.get("sku")}
+
+    def categories(self, **filters) -> list[dict]:
+        """All the shop's product categories, in id order."""
+        return list(self.read_all("products/categories", filters))
+
+    def write_categories(self, create=(), update=()) -> list[BatchResult]:
+        """Creates, then updates, of product categories; one result per item in that order."""
+        return self.batch("products/categories", create=create, update=update)
+
+    def write_products(self, create=(), update=()) -> list[BatchResult]:
+        """Creates, then updates, of products; one result per item in that order."""
+        return self.batch("products", create=create, update=update)
+
+    def customers(self, on_first_page=None, **filters) -> Iterator[dict]:
+        """The shop's buyers: users with the role `customer` only (administrators and shop
+        managers are staff, not customers). WooCommerce has no date filter for customers.
+        (`filters`: raw query words, kept for older callers only.)"""
+        return self.read_all("customers", {"role": "customer", **filters}, on_first_page)
+
+    def customers_by_id(self, ids) -> dict[int, dict]:
+        """`{id: customer}` for those ids the shop has, whatever their role (an order may
+        belong to a member of staff), one request per 100 ids."""
+        wanted = sorted({int(i) for i in ids if i})
+        found: dict[int, dict] = {}
+        for start in range(0, len(wanted), MAX_PER_PAGE):
+            chunk = wanted[start : start + MAX_PER_PAGE]
+            for customer in self.read_all("customers", {"include": chunk, "role": "all"}):
+                found[customer["id"]] = customer
+        return found
+
+    def count_customers(self) -> int:
+        """How many buyers (role `customer`) the shop has."""
+        return self.count("customers", {"role": "customer"})
+
+    def orders(
+        self,
+        statuses=None,
+        modified_after: datetime | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        on_first_page=None,
+        **filters,
+    ) -> Iterator[dict]:
+        """The shop's orders in those statuses (all but trash when none are given), amounts
+        to 4 decimals (WooCommerce keeps more than it shows); the date filters are moments,
+        sent as GMT. (`filters`: raw query words, kept for older callers only.)"""
+        if statuses is None:
+            statuses = filters.pop("status", None) or ["any"]
+        if isinstance(statuses, str):
+            statuses = statuses.split(",")
+        params = _dates(
+            {
+                "modified_after": modified_after,
+                "after": created_after,
+                "before": created_before,
+            }
+        )
+        params.update({"status": list(statuses) or ["any"], "dp": 4, **filters})
+        return self.read_all("orders", params, on_first_page)
+
+    def order(self, order_id: int) -> dict:
+        """One order, amounts to 4 decimals."""
+        return self.get(f"orders/{int(order_id)}", dp=4)
+
+    def write_order_numbers(self, pairs) -> list[BatchResult]:
+        """Writes FLOWii's order number onto each shop order (meta `_flowii_order_number`),
+        100 orders per call; one result per pair, in the order given."""
+        update = [
+            {"id": int(order_id), "meta_data": [{"key": ORDER_NUMBER_META, "value": str(number)}]}
+            for order_id, number in pairs
+        ]
+        return self.batch("orders", update=update)
+
+    def tax_rates(self) -> list[dict]:
+        """All the shop's tax rates, in id order."""
+        return list(self.read_all("taxes"))
 
     def prices_include_tax(self) -> bool:
         """The shop's "Prices entered with tax" setting."""
@@ -464,6 +579,30 @@ class WooCommerceClient(Adapter):
             f"{self.store_url} does not look like a WooCommerce store: it did not answer "
             f"like WooCommerce's REST API ({error.reason}). Check the shop address."
         )
+
+
+def _dates(filters: dict) -> dict:
+    """Date filters as WooCommerce reads them: the moments in GMT, flagged as such."""
+    given = {k: v for k, v in filters.items() if v is not None}
+    if given:
+        given["dates_are_gmt"] = True
+    return given
+
+
+def _notify(callback, total: int) -> None:
+    """Calls `on_first_page(total)`, or `on_first_page()` when it takes no argument."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        callback(total)
+        return
+    takes_one = any(
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in parameters
+    )
+    if takes_one:
+        callback(total)
+    else:
+        callback()
 
 
 def _int_header(headers: dict, name: str) -> int | None:

@@ -371,8 +371,9 @@ def _apply_product(shop: Shop, product: dict, data: dict) -> None:
         if field in data and data[field] in choices:
             product[field] = data[field]
     if "tax_class" in data:
-        tax_class = "" if data["tax_class"] in (None, "standard") else str(data["tax_class"])
-        product["tax_class"] = tax_class if tax_class in TAX_CLASSES else ""
+        product["tax_class"] = _apply_tax_class(data["tax_class"])
+    if isinstance(data.get("attributes"), list) and product["type"] != "variation":
+        product["attributes"] = _attributes(data["attributes"])
     for field in ("regular_price", "sale_price"):
         if field in data:
             product[field] = money_text(data[field])
@@ -411,6 +412,36 @@ def _apply_product(shop: Shop, product: dict, data: dict) -> None:
         product["slug"] = _unique_product_slug(shop, sanitize_title(data["slug"]))
         shop.product_slugs.add(product["slug"])
     recompute_stock_status(shop, product)
+
+
+def _apply_tax_class(value) -> str:
+    tax_class = "" if value in (None, "standard") else str(value)
+    return tax_class if tax_class in TAX_CLASSES else ""
+
+
+def _attributes(given: list) -> list[dict]:
+    """Custom (local) product attributes: `{id: 0, name, slug, position, visible, variation,
+    options}`."""
+    shown = []
+    for position, attribute in enumerate(a for a in given if isinstance(a, dict)):
+        name = str(attribute.get("name") or "").strip()
+        if not name:
+            continue
+        options = attribute.get("options") or []
+        if isinstance(options, str):
+            options = [o.strip() for o in options.split("|")]
+        shown.append(
+            {
+                "id": 0,
+                "name": name,
+                "slug": sanitize_title(name),
+                "position": as_int(attribute.get("position")) or position,
+                "visible": bool(as_bool(attribute.get("visible", True))),
+                "variation": bool(as_bool(attribute.get("variation", False))),
+                "options": [str(o) for o in options if str(o)],
+            }
+        )
+    return shown
 
 
 def recompute_stock_status(shop: Shop, product: dict) -> None:
@@ -474,6 +505,11 @@ def delete_product(shop: Shop, product_id, force: bool) -> dict:
         shop.products_changed()
         return render_product(shop, product)
     shown = render_product(shop, product)
+    from . import woo_variations
+
+    for variation_id in list(product.get("variation_ids", [])):
+        if variation_id in shop.variations:
+            woo_variations.remove(shop, shop.variations[variation_id])
     del shop.products[product["id"]]
     if product["sku"] and shop.sku_index.get(_sku_key(product["sku"])) == product["id"]:
         del shop.sku_index[_sku_key(product["sku"])]
@@ -490,8 +526,11 @@ def change_stock(shop: Shop, product: dict, delta: int) -> None:
 
 
 def product_by_sku(shop: Shop, sku: str) -> dict | None:
+    """The product or the variation with that SKU."""
     product_id = shop.sku_index.get(_sku_key(sku))
-    return shop.products.get(product_id) if product_id else None
+    if not product_id:
+        return None
+    return shop.products.get(product_id) or shop.variations.get(product_id)
 
 
 def active_price(product: dict) -> str:
@@ -548,8 +587,14 @@ def _displayed(shop: Shop, product: dict, price: Decimal) -> str:
 
 def render_product(shop: Shop, product: dict, edit: bool = False) -> dict:
     """The product as the API shows it; `edit` adds what only answers to writes carry."""
+    from . import woo_variations
+
+    if product["type"] == "variation":  # a SKU search finds variations too
+        return woo_variations.render_variation(shop, product)
     home = shop.home()
     price = active_price(product)
+    if product["type"] == "variable":
+        price = woo_variations.lowest_price(shop, product)
     managed = product["manage_stock"]
     backorders_allowed = product["backorders"] != "no"
     categories = [
@@ -615,16 +660,16 @@ def render_product(shop: Shop, product: dict, edit: bool = False) -> dict:
         "brands": [],
         "tags": list(product["tags"]),
         "images": [],
-        "attributes": [],
+        "attributes": [dict(a, options=list(a["options"])) for a in product.get("attributes", [])],
         "default_attributes": [],
-        "variations": [],
+        "variations": list(product.get("variation_ids", [])),
         "grouped_products": [],
         "menu_order": product["menu_order"],
         "price_html": _price_html(shop, product),
         "related_ids": _related_ids(shop, product),
         "meta_data": render_meta(product["meta"]),
         "stock_status": product["stock_status"],
-        "has_options": False,
+        "has_options": product["type"] == "variable",
         "post_password": "",
         "global_unique_id": product["global_unique_id"],
         "_links": links(home, f"products/{product['id']}", "products"),
@@ -665,7 +710,12 @@ def list_products(shop: Shop, p: Params):
             and (not search or search in sort_name(product["name"]))
         )
 
-    return post_query(shop.products, shop.products_by_date, p, match)
+    records = shop.products
+    if skus is not None and shop.variations:
+        # A SKU search covers product variations as well as products.
+        records = {**shop.products, **shop.variations}
+        return post_query(dict(sorted(records.items())), False, p, match, ties=shop.ties)
+    return post_query(records, shop.products_by_date, p, match, ties=shop.ties)
 
 
 def _descendants(shop: Shop, category_id: int) -> set[int]:

@@ -7,6 +7,7 @@ bad parameter at once, so the checks here collect problems and raise them togeth
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from collections.abc import Callable
@@ -441,6 +442,12 @@ class Shop:
             for option, spec in options.items()
         }
         self.products: dict[int, dict] = {}
+        # Variations of variable products: posts too (ids from the same counter, SKUs in
+        # the same index), reached through products/<id>/variations.
+        self.variations: dict[int, dict] = {}
+        # MySQL returns rows that tie on the ORDER BY columns in no fixed order: records
+        # created in the same second come back shuffled anew by every request.
+        self.ties = random.Random(0)
         self.sku_index: dict[str, int] = {}
         self.product_slugs: set[str] = set()
         self.products_by_date = True  # creation dates grow with ids: no sort needed
@@ -475,16 +482,41 @@ class Shop:
         self.category_counts = None
 
 
+def shuffle_ties(found: list, key, rng: random.Random | None) -> None:
+    """Shuffles, in place, each run of neighbours with the same `key` (a sorted list), as
+    a database orders rows that tie: differently from one query to the next."""
+    if rng is None or len(found) < 2:
+        return
+    start = 0
+    for index in range(1, len(found) + 1):
+        if index == len(found) or key(found[index]) != key(found[start]):
+            if index - start > 1:
+                run = found[start:index]
+                rng.shuffle(run)
+                found[start:index] = run
+            start = index
+
+
 # -- lists of posts (products, orders, coupons) ----------------------------------------------
 
 POST_ORDERBY = ("date", "id", "include", "title", "slug", "modified")
 
 
-def post_query(records: dict, in_date_order: bool, p: Params, match, orderby_choices=POST_ORDERBY):
+def post_query(
+    records: dict,
+    in_date_order: bool,
+    p: Params,
+    match,
+    orderby_choices=POST_ORDERBY,
+    ties: random.Random | None = None,
+):
     """The posts of one page after the CRUD controller's common filters and `match` (a
     predicate for the resource's own filters): (page items, total, total pages, page).
     `in_date_order` says the records' creation dates grow with their ids, so ordering by date
-    needs no sort (the common case with thousands of records)."""
+    needs no sort (the common case with thousands of records). With `ties`, records that
+    share the date they are ordered by (the same second) come back in an order that changes
+    from request to request, as on a real store: a read by date skips and repeats records
+    across pages; by id it is stable."""
     gmt = p.bool("dates_are_gmt")
     after, before = p.date("after", gmt), p.date("before", gmt)
     modified_after, modified_before = p.date("modified_after", gmt), p.date("modified_before", gmt)
@@ -517,6 +549,8 @@ def post_query(records: dict, in_date_order: bool, p: Params, match, orderby_cho
             found.sort(key=lambda r: r["id"])
         if descending:
             found.reverse()
+        if orderby == "date":
+            shuffle_ties(found, lambda r: r["created"], ties)
     else:
         key = {
             "date": lambda r: (r["created"], r["id"]),
@@ -525,5 +559,7 @@ def post_query(records: dict, in_date_order: bool, p: Params, match, orderby_cho
             "slug": lambda r: (r.get("slug", ""), r["id"]),
         }.get(orderby, lambda r: (r["created"], r["id"]))
         found.sort(key=key, reverse=descending)
+        if orderby in ("date", "modified"):
+            shuffle_ties(found, lambda r: r["created" if orderby == "date" else "modified"], ties)
     items, total, pages = paginate(found, page, per_page, offset)
     return items, total, pages, page

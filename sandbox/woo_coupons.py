@@ -146,4 +146,4 @@ def list_coupons(shop: Shop, p: Params):
             and (not search or search in coupon["code"])
         )
 
-    return post_query(shop.coupons, False, p, match)
+    return post_query(shop.coupons, False, p, match, ties=shop.ties)

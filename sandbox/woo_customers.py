@@ -1,6 +1,9 @@
-"""The simulated shop's registered customers: created, changed, deleted, listed and shown as
-WooCommerce 10's REST API does (unique e-mail and username, role `customer`, meta keys
-starting with `_` silently dropped)."""
+"""The simulated shop's registered users: created, changed, deleted, listed and shown as
+WooCommerce 10's REST API does (unique e-mail and username, meta keys starting with `_`
+silently dropped). Users have a WordPress role: `customer` for buyers, `administrator` and
+`shop_manager` for staff; the list shows role `customer` unless asked for another (or `all`).
+A user WooCommerce never saved (staff made by WordPress, a buyer registered before any edit)
+has no `last_update`: its `date_modified` is null."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from .woo_core import (
     paginate,
     parse_date,
     render_meta,
+    shuffle_ties,
     sort_name,
     update_meta,
 )
@@ -30,6 +34,19 @@ BILLING_FIELDS = (
 )  # fmt: skip
 SHIPPING_FIELDS = tuple(f for f in BILLING_FIELDS if f != "email")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLES = ("customer", "subscriber", "shop_manager", "administrator")
+# Users every seeded ("default") shop has beside its buyers: WordPress's first user, a shop
+# manager, and a buyer who registered but was never saved since (date_modified null).
+STAFF = (
+    {"email": "admin@shop.example", "username": "admin", "first_name": "Správca",
+     "role": "administrator", "never_updated": True},
+    {"email": "manazer@shop.example", "username": "manazer", "first_name": "Mária",
+     "last_name": "Manažérka", "role": "shop_manager", "never_updated": True},
+)  # fmt: skip
+NEVER_UPDATED_BUYER = {
+    "email": "novy.zakaznik@example.sk", "username": "novy.zakaznik", "first_name": "Nový",
+    "last_name": "Zákazník", "never_updated": True,
+}  # fmt: skip
 
 
 def customer_or_error(shop: Shop, customer_id, status: int = 404) -> dict:
@@ -100,6 +117,10 @@ def create_customer(shop: Shop, data: dict) -> dict:
         stamp = parse_date(data["date_created_gmt"], gmt=True)
         if stamp is not None:
             customer["created"] = customer["modified"] = stamp
+    if data.get("role") in ROLES:  # the seed's own key: WordPress sets roles, not the API
+        customer["role"] = data["role"]
+    if data.get("never_updated"):  # the seed's own key: no `last_update` meta yet
+        customer["modified"] = None
     shop.customers[customer["id"]] = customer
     shop.customer_emails[email.lower()] = customer["id"]
     shop.usernames[username.lower()] = customer["id"]
@@ -199,9 +220,28 @@ def list_customers(shop: Shop, p: Params):
         "include": lambda c: include.index(c["id"]) if include else c["id"],
         "registered_date": lambda c: (c["created"], c["id"]),
     }
-    # "name" is WordPress's display name, which starts out as the username.
+    # "name" is WordPress's display name, which starts out as the username. Users that tie
+    # (registered in the same second, the same name) come back in no fixed order.
     found.sort(
         key=keys.get(orderby, lambda c: (sort_name(c["username"]), c["id"])), reverse=descending
     )
+    if orderby == "registered_date":
+        shuffle_ties(found, lambda c: c["created"], shop.ties)
+    elif orderby == "name":
+        shuffle_ties(found, lambda c: sort_name(c["username"]), shop.ties)
     items, total, pages = paginate(found, page, per_page, offset)
     return items, total, pages, page
+
+
+def add_seed_users(shop: Shop) -> None:
+    """The users a real shop has beside the seed's buyers (see STAFF): the administrator
+    takes WordPress's user id 1, the others come after the seeded buyers."""
+    admin, *others = STAFF
+    if 1 not in shop.customers and admin["email"] not in shop.customer_emails:
+        counter = shop.ids["user"]
+        shop.ids["user"] = 0
+        create_customer(shop, admin)
+        shop.ids["user"] = counter
+    for user in (*others, NEVER_UPDATED_BUYER):
+        if user["email"].lower() not in shop.customer_emails:
+            create_customer(shop, user)

@@ -9,7 +9,7 @@ import secrets
 import string
 from decimal import Decimal
 
-from . import woo_totals
+from . import woo_totals, woo_variations
 from .woo_catalog import active_price, change_stock, product_by_sku
 from .woo_core import (
     Params,
@@ -148,8 +148,11 @@ def _line_item(shop: Shop, given: dict) -> dict:
     product = None
     if given.get("sku"):
         product = product_by_sku(shop, str(given["sku"]))
-    elif given.get("product_id") or given.get("variation_id"):
-        product = shop.products.get(as_int(given.get("variation_id") or given.get("product_id")))
+    elif given.get("variation_id"):
+        product = shop.variations.get(as_int(given.get("variation_id")) or 0)
+    elif given.get("product_id"):
+        wanted = as_int(given.get("product_id")) or 0
+        product = shop.products.get(wanted) or shop.variations.get(wanted)
     else:
         raise WooError(
             400, "woocommerce_rest_required_product_reference", "Product ID or SKU is required."
@@ -158,13 +161,17 @@ def _line_item(shop: Shop, given: dict) -> dict:
         raise WooError(400, "order_item_product_invalid_product", "Invalid product")
     quantity = as_int(given.get("quantity"))
     quantity = 1 if quantity is None else quantity
+    is_variation = product["type"] == "variation"
     return {
         "id": shop.next_id("item"),
         "name": str(given.get("name") or product["name"]),
-        "product_id": product["id"],
-        "variation_id": 0,
+        # A variation's line names its parent product and the variation itself.
+        "product_id": product["parent_id"] if is_variation else product["id"],
+        "variation_id": product["id"] if is_variation else 0,
         "quantity": quantity,
-        "tax_class": product["tax_class"],
+        "tax_class": woo_variations.tax_class(shop, product)
+        if is_variation
+        else product["tax_class"],
         "unit_price": decimal_or_none(active_price(product)) or Decimal(0),
         "given_subtotal": decimal_or_none(given.get("subtotal")),
         "given_total": decimal_or_none(given.get("total")),
@@ -357,10 +364,17 @@ def set_status(shop: Shop, order: dict, status: str, at: int | None = None) -> N
         )
 
 
+def line_product(shop: Shop, line: dict) -> dict | None:
+    """What a line sold: its variation when it names one, else its product."""
+    if line.get("variation_id"):
+        return shop.variations.get(line["variation_id"])
+    return shop.products.get(line["product_id"])
+
+
 def _take_stock(shop: Shop, order: dict, at: int) -> None:
     changes = []
     for line in order["line_items"]:
-        product = shop.products.get(line["product_id"])
+        product = line_product(shop, line)
         if product is None:
             continue
         product["total_sales"] += line["quantity"]
@@ -386,7 +400,7 @@ def _take_stock(shop: Shop, order: dict, at: int) -> None:
 
 def _return_stock(shop: Shop, order: dict, at: int) -> None:
     for line in order["line_items"]:
-        product = shop.products.get(line["product_id"])
+        product = line_product(shop, line)
         taken = [m for m in line["meta"] if m["key"] == "_reduced_stock"]
         if product is not None and taken:
             change_stock(shop, product, int(taken[0]["value"]))
@@ -512,12 +526,17 @@ def _item_meta(meta: list[dict]) -> list[dict]:
     ]
 
 
+def _parent_name(shop: Shop, line: dict) -> str | None:
+    parent = shop.products.get(line["product_id"]) if line.get("variation_id") else None
+    return parent["name"] if parent else None
+
+
 def render_order(shop: Shop, order: dict, dp: int = 2) -> dict:
     home = shop.home()
     amounts = woo_totals.render_amounts(order["calc"], dp)
     line_items = []
     for line, shown in zip(order["line_items"], amounts["line_items"], strict=True):
-        product = shop.products.get(line["product_id"])
+        product = line_product(shop, line)
         line_items.append(
             {
                 "id": line["id"],
@@ -535,7 +554,7 @@ def render_order(shop: Shop, order: dict, dp: int = 2) -> dict:
                 "sku": product["sku"] if product else None,
                 "price": shown["price"],
                 "image": {"id": "", "src": ""},
-                "parent_name": None,
+                "parent_name": _parent_name(shop, line),
             }
         )
     tax_lines = [
@@ -671,7 +690,7 @@ def list_orders(shop: Shop, p: Params):
             and (not search or _order_matches(order, search))
         )
 
-    return post_query(shop.orders, shop.orders_by_date, p, match)
+    return post_query(shop.orders, shop.orders_by_date, p, match, ties=shop.ties)
 
 
 def _order_matches(order: dict, search: str) -> bool:

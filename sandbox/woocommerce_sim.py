@@ -4,14 +4,21 @@ real shop's authentication, routes, paging headers, batch endpoints and error bo
 The resources live in `woo_catalog`, `woo_customers`, `woo_orders` and `woo_setup`; this module
 routes requests to them, checks who is asking, runs batches and loads the seeded shop.
 Control endpoints: `POST /__sandbox__/options {"trust_forwarded_proto": true}` lets a request
-with `X-Forwarded-Proto: https` count as HTTPS (as behind a reverse proxy), and
-`GET /__sandbox__/dump?kind=products|categories|customers|orders|...` returns the raw state.
+with `X-Forwarded-Proto: https` count as HTTPS (as behind a reverse proxy),
+`GET /__sandbox__/dump?kind=products|categories|customers|orders|...` returns the raw state,
+and `GET|POST /__sandbox__/cost` reads or changes the cost model (see `CostModel`): off by
+default, so tests run fast; on, every request takes about as long as on a real shop's PHP
+workers, a few of them serving in parallel.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +31,8 @@ from . import woo_customers as people
 from . import woo_orders as sales
 from . import woo_setup as setup
 from . import woo_totals
-from .base import Request, Response, SimulatedService, json_response
+from . import woo_variations as variants
+from .base import CONTROL_PREFIX, Request, Response, SimulatedService, json_response
 from .woo_auth import ApiKey, AuthError, NonceStore, authenticate, check_permission
 from .woo_core import (
     API_ROOT,
@@ -41,8 +49,92 @@ from .woo_core import (
 )
 
 SANDBOX_KEY = ApiKey("ck_sandbox", "cs_sandbox", "read_write")
+# Keys only the seed loader may use (over HTTP they mean nothing).
+SEED_KEYS = ("customer_email", "date_created_gmt", "role", "never_updated")
 BATCH_LIMIT = 100
 _INDEXED_KEY = re.compile(r"^([^\[\]]+)\[(\d*)\]$")
+
+
+@dataclass
+class CostModel:
+    """How long a real WooCommerce 10 shop's PHP takes per request, per item created or
+    updated in a batch and per order note, in milliseconds; `workers` PHP workers serve in
+    parallel and requests beyond them wait for one. A range `[low, high]` draws uniformly.
+    The time a request takes is its cost, or the simulator's own work if longer."""
+
+    enabled: bool = False
+    workers: int = 4
+    request_ms: float = 30.0  # loading WordPress and WooCommerce, any request
+    read_item_ms: float = 1.0  # per record in a list's answer
+    product_create_ms: float = 48.0  # per product created in a products/batch
+    product_update_ms: float = 24.0
+    category_create_ms: float = 30.0
+    category_update_ms: float = 15.0
+    customer_create_ms: float = 60.0
+    customer_update_ms: float = 30.0
+    order_create_ms: float = 160.0
+    order_update_ms: float | list = field(default_factory=lambda: [15.0, 22.0])  # 1.5-2.2 s / 100
+    delete_ms: float = 20.0  # per item deleted
+    note_ms: float = 120.0  # one order note, the whole request
+    create_ms: float = 160.0  # one single create (it looks up SKU, e-mail...), the whole request
+    update_ms: float = 60.0  # one single update, the whole request
+    seed: int = 0
+
+    FIELDS = (
+        "enabled", "workers", "request_ms", "read_item_ms", "product_create_ms",
+        "product_update_ms", "category_create_ms", "category_update_ms", "customer_create_ms",
+        "customer_update_ms", "order_create_ms", "order_update_ms", "delete_ms", "note_ms",
+        "create_ms", "update_ms", "seed",
+    )  # fmt: skip
+
+    @classmethod
+    def from_value(cls, value, base: CostModel | None = None) -> CostModel:
+        """From True/False, a dict of fields (the others kept from `base`), or the text of
+        either (the environment variable SANDBOX_WOO_COST_MODEL: "1", "on" or JSON)."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = (
+                json.loads(text) if text.startswith("{") else text.lower() in ("1", "on", "true")
+            )
+        current = base.as_dict() if base else {}
+        if isinstance(value, bool):
+            current["enabled"] = value
+        elif isinstance(value, dict):
+            unknown = sorted(set(value) - set(cls.FIELDS))
+            if unknown:
+                raise ValueError(f"unknown cost model fields {unknown}; known: {list(cls.FIELDS)}")
+            current.update(value)
+        elif value is not None:
+            raise ValueError("the cost model is true, false or an object of fields")
+        model = cls(**{k: current[k] for k in cls.FIELDS if k in current})
+        model.enabled = bool(model.enabled)
+        model.workers = int(model.workers)
+        if model.workers < 1:
+            raise ValueError("workers must be at least 1")
+        for name in cls.FIELDS[2:-1]:
+            amount = getattr(model, name)
+            if isinstance(amount, list | tuple):
+                low, high = (float(a) for a in amount)
+                if not 0 <= low <= high:
+                    raise ValueError(f"{name} must be [low, high] with 0 <= low <= high")
+                setattr(model, name, [low, high])
+            else:
+                setattr(model, name, float(amount))
+                if getattr(model, name) < 0:
+                    raise ValueError(f"{name} must not be negative")
+        return model
+
+    def as_dict(self) -> dict:
+        return {k: list(v) if isinstance(v := getattr(self, k), list) else v for k in self.FIELDS}
+
+
+_ITEM_COSTS = {
+    "products": ("product_create_ms", "product_update_ms"),
+    "variations": ("product_create_ms", "product_update_ms"),
+    "products/categories": ("category_create_ms", "category_update_ms"),
+    "customers": ("customer_create_ms", "customer_update_ms"),
+    "orders": ("order_create_ms", "order_update_ms"),
+}
 
 
 @dataclass
@@ -81,9 +173,19 @@ def _query_values(pairs: list[tuple[str, str]]) -> dict:
 class WooCommerceSimulator(SimulatedService):
     name = "woocommerce"
 
-    def __init__(self, *args, clock: Callable[[], datetime] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        clock: Callable[[], datetime] | None = None,
+        cost_model: bool | dict | None = None,
+        **kwargs,
+    ):
         # Tests may swap the clock; WordPress keeps times to the second.
         self.clock = clock or (lambda: datetime.now(UTC))
+        if cost_model is None:
+            cost_model = os.environ.get("SANDBOX_WOO_COST_MODEL") or False
+        self._cost_lock = threading.Lock()
+        self.set_cost_model(cost_model)
         self.trust_forwarded_proto = False
         self.keys = {SANDBOX_KEY.consumer_key: SANDBOX_KEY}
         self.nonces = NonceStore()
@@ -107,6 +209,10 @@ class WooCommerceSimulator(SimulatedService):
             from .seed import build_seed
 
             self._load_seed(build_seed(self.size).woocommerce)
+            # What a real shop has beyond the seed's data: staff users (administrator, shop
+            # manager), a buyer never saved since registering, a variable product.
+            people.add_seed_users(self.shop)
+            variants.add_seed_variable_product(self.shop)
 
     def _load_seed(self, data: dict) -> None:
         shop = self.shop
@@ -133,9 +239,81 @@ class WooCommerceSimulator(SimulatedService):
         for order in data.get("orders") or []:
             sales.create_order(shop, order)
 
+    # -- the cost model -----------------------------------------------------------------------
+
+    def set_cost_model(self, value) -> CostModel:
+        """Switches the cost model on or off, or changes some of its fields (see CostModel)."""
+        with self._cost_lock:
+            model = CostModel.from_value(value, getattr(self, "cost", None))
+            if getattr(self, "cost", None) is None or model.workers != self.cost.workers:
+                self._workers = threading.BoundedSemaphore(model.workers)
+            if getattr(self, "cost", None) is None or model.seed != self.cost.seed:
+                self._cost_random = random.Random(model.seed)
+            self.cost = model
+        return model
+
+    def dispatch(self, request: Request):
+        model = self.cost
+        if not model.enabled or request.path.startswith(CONTROL_PREFIX):
+            return super().dispatch(request)
+        workers = self._workers
+        with workers:  # a PHP worker; beyond `workers` requests, a request waits for one
+            started = time.monotonic()
+            response, misbehave = super().dispatch(request)
+            left = self.cost_of(request, response, model) - (time.monotonic() - started)
+            if left > 0:
+                time.sleep(left)
+        return response, misbehave
+
+    def _ms(self, model: CostModel, name: str) -> float:
+        amount = getattr(model, name)
+        if isinstance(amount, list):
+            with self._cost_lock:
+                return self._cost_random.uniform(amount[0], amount[1])
+        return amount
+
+    def cost_of(self, request: Request, response: Response, model: CostModel) -> float:
+        """Seconds a real shop's PHP would take for this request."""
+        path = request.path[len(API_ROOT) :].strip("/") if request.path.startswith(API_ROOT) else ""
+        method = request.method.upper()
+        if method in ("GET", "HEAD"):
+            count = len(response.body) if isinstance(response.body, list) else 1
+            return (model.request_ms + model.read_item_ms * count) / 1000
+        if method == "DELETE":
+            return (model.request_ms + model.delete_ms) / 1000
+        if path.endswith("/batch") and response.status == 200:
+            kind = path[: -len("/batch")]
+            if re.fullmatch(r"products/\d+/variations", kind):
+                kind = "variations"
+            create_cost, update_cost = _ITEM_COSTS.get(kind, ("create_ms", "update_ms"))
+            try:
+                body = request.json() or {}
+            except ValueError:
+                body = {}
+            body = body if isinstance(body, dict) else {}
+            ms = model.request_ms
+            ms += sum(self._ms(model, create_cost) for _ in body.get("create") or [])
+            ms += sum(self._ms(model, update_cost) for _ in body.get("update") or [])
+            ms += model.delete_ms * len(body.get("delete") or [])
+            return ms / 1000
+        if re.fullmatch(r"orders/\d+/notes", path) and method == "POST":
+            return model.note_ms / 1000
+        if response.status >= 400:
+            return model.request_ms / 1000
+        if method == "POST" and response.status == 201:
+            return model.create_ms / 1000
+        return model.update_ms / 1000
+
     # -- control endpoints --------------------------------------------------------------------
 
     def control(self, action: str, request: Request) -> Response | None:
+        if action == "cost":
+            if request.method == "POST":
+                try:
+                    self.set_cost_model(request.json())
+                except (TypeError, ValueError) as error:
+                    return json_response({"error": str(error)}, 400)
+            return json_response(self.cost.as_dict())
         if action == "options":
             if request.method == "POST":
                 payload = request.json() or {}
@@ -239,6 +417,9 @@ class WooCommerceSimulator(SimulatedService):
             ("products/categories", {"GET": self._list_categories, "POST": self._create_category}, False),
             ("products/categories/batch", {"POST": self._batch_categories, "PUT": self._batch_categories}, False),
             (r"products/categories/(\d+)", {"GET": self._get_category, "PUT": self._update_category, "DELETE": self._delete_category}, True),
+            (r"products/(\d+)/variations", {"GET": self._list_variations, "POST": self._create_variation}, False),
+            (r"products/(\d+)/variations/batch", {"POST": self._batch_variations, "PUT": self._batch_variations}, False),
+            (r"products/(\d+)/variations/(\d+)", {"GET": self._get_variation, "PUT": self._update_variation, "DELETE": self._delete_variation}, True),
             (r"products/(\d+)", {"GET": self._get_product, "PUT": self._update_product, "DELETE": self._delete_product}, True),
             ("customers", {"GET": self._list_customers, "POST": self._create_customer}, False),
             ("customers/batch", {"POST": self._batch_customers, "PUT": self._batch_customers}, False),
@@ -344,7 +525,8 @@ class WooCommerceSimulator(SimulatedService):
         if body.get("delete"):
             ids = [as_int(i) or 0 for i in body["delete"]]
             result["delete"] = [self._batch_item(i, lambda i=i: delete(i)) for i in ids if i]
-        return self._reply(result)
+        # Nothing to do: PHP's empty array, which WordPress sends as `[]`, not `{}`.
+        return self._reply(result or [])
 
     @staticmethod
     def _batch_item(item_id: int, work):
@@ -423,6 +605,46 @@ class WooCommerceSimulator(SimulatedService):
             lambda cid, data: catalog.update_category(shop, cid, data),
             lambda cid: catalog.delete_category(shop, cid, True),
             self._category,
+        )
+
+    def _variation(self, variation) -> dict:
+        return variants.render_variation(self.shop, variation)
+
+    def _list_variations(self, call: Call, product_id) -> Response:
+        found = variants.list_variations(self.shop, product_id, Params(call.query))
+        return self._page(call, found, self._variation)
+
+    def _create_variation(self, call: Call, product_id) -> Response:
+        check_types(call.data, catalog.PRODUCT_BODY_TYPES)
+        variation = variants.create_variation(self.shop, product_id, call.data)
+        return self._created(
+            self._variation(variation), f"products/{product_id}/variations/{variation['id']}"
+        )
+
+    def _get_variation(self, call: Call, product_id, variation_id) -> Response:
+        return self._reply(
+            self._variation(variants.variation_or_error(self.shop, product_id, variation_id))
+        )
+
+    def _update_variation(self, call: Call, product_id, variation_id) -> Response:
+        check_types(call.data, catalog.PRODUCT_BODY_TYPES)
+        variation = variants.update_variation(self.shop, product_id, variation_id, call.data)
+        return self._reply(self._variation(variation))
+
+    def _delete_variation(self, call: Call, product_id, variation_id) -> Response:
+        return self._reply(
+            variants.delete_variation(self.shop, product_id, variation_id, call.force())
+        )
+
+    def _batch_variations(self, call: Call, product_id) -> Response:
+        shop = self.shop
+        variants.variable_or_error(shop, product_id)
+        return self._batch(
+            call,
+            lambda data: variants.create_variation(shop, product_id, data),
+            lambda vid, data: variants.update_variation(shop, product_id, vid, data),
+            lambda vid: variants.delete_variation(shop, product_id, vid, True),
+            self._variation,
         )
 
     # -- customers ------------------------------------------------------------------------------
@@ -681,7 +903,7 @@ def _body(request: Request):
 
 def _without_seed_keys(data: dict) -> dict:
     """Over HTTP the seed's own keys mean nothing; only the seed loader may use them."""
-    return {k: v for k, v in data.items() if k not in ("customer_email", "date_created_gmt")}
+    return {k: v for k, v in data.items() if k not in SEED_KEYS}
 
 
 def _plain(value):

@@ -12,11 +12,13 @@ import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from connector.http import (
+    AccessDenied,
     AuthenticationError,
     Conflict,
     HttpClient,
     MalformedResponse,
     NotFound,
+    OutcomeUnknown,
     RateLimited,
     RemoteError,
     Unavailable,
@@ -156,7 +158,7 @@ def test_post_is_not_repeated_after_it_may_have_arrived():
     client, sleeps = make_client()
     with responses.RequestsMock() as rsps:
         rsps.post(URL, body=requests.exceptions.ConnectionError("connection reset"))
-        with pytest.raises(Unavailable):
+        with pytest.raises(OutcomeUnknown):
             client.request("POST", URL, call="POST items", json={"a": 1})
         assert len(rsps.calls) == 1
     assert sleeps == []
@@ -201,7 +203,7 @@ def test_post_500_is_not_repeated_and_says_it_may_have_happened():
     client, sleeps = make_client()
     with responses.RequestsMock() as rsps:
         rsps.post(URL, status=500, json={"message": "fatal"})
-        with pytest.raises(Unavailable) as caught:
+        with pytest.raises(OutcomeUnknown) as caught:
             client.request("POST", URL, call="POST items", json={})
         assert len(rsps.calls) == 1
     assert "may or may not have been carried out" in str(caught.value)
@@ -275,7 +277,7 @@ def test_utf8_bom_before_json_is_tolerated():
         (400, ValidationError),
         (422, ValidationError),
         (401, AuthenticationError),
-        (403, AuthenticationError),
+        (403, AccessDenied),
         (404, NotFound),
         (409, Conflict),
         (418, RemoteError),

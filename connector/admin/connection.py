@@ -1,16 +1,30 @@
-"""The connection check run when the settings are saved: one plain-language verdict per
-side (shop and FLOWii), so the shop owner knows which side to fix and how."""
+"""The connection check, run when the settings are saved and from the Settings page's
+button: plain-language verdicts per side (the shop; FLOWii: the login, the firm and every
+codebook the connector needs), so the shop owner knows what to fix and where."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from ..http import RemoteError
+from ..forms import missing_choices
+from ..http import (
+    AccessDenied,
+    AuthenticationError,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    RemoteError,
+    Unavailable,
+)
 from ..models import Settings
-from .choices import flowii_problem
+from ..wording import words
+from ..wording.settings import WHAT
+from .choices import PARTNERS_MODULE, RECEIVED_ORDER
+
+WRONG_LOGIN, WRONG_API_KEY = "invalid_grant", "invalid_client"  # FLOWii's token refusals
 
 # An admin page waits for the answer: try twice, never sleep long between.
 QUICK = {"max_attempts": 2, "max_total_sleep": 2.0, "read_timeout": 15.0}
@@ -20,6 +34,9 @@ QUICK = {"max_attempts": 2, "max_total_sleep": 2.0, "read_timeout": 15.0}
 class Verdict:
     level: int  # a django.contrib.messages level
     text: str
+    # FLOWii's verdicts: the code and values the text was worded from (wording/settings.py).
+    code: str = ""
+    params: dict = field(default_factory=dict)
 
 
 def shop_client(settings: Settings, **options):
@@ -34,23 +51,17 @@ def shop_client(settings: Settings, **options):
 
 
 def flowii_client(settings: Settings, **options):
+    """A FLOWii client for the saved login, in the saved firm (None: none chosen yet)."""
     from ..flowii import FlowiiClient
 
-    try:
-        return FlowiiClient(
-            settings.flowii_url,
-            settings.flowii_email,
-            settings.flowii_password,
-            settings.flowii_api_key,
-            **options,
-        )
-    except TypeError:  # a client without the tuning options: its defaults then
-        return FlowiiClient(
-            settings.flowii_url,
-            settings.flowii_email,
-            settings.flowii_password,
-            settings.flowii_api_key,
-        )
+    return FlowiiClient(
+        settings.flowii_url,
+        settings.flowii_email,
+        settings.flowii_password,
+        settings.flowii_api_key,
+        company_id=settings.flowii_company_id,
+        **options,
+    )
 
 
 def check_shop(settings: Settings) -> Verdict:
@@ -90,22 +101,211 @@ def check_shop(settings: Settings) -> Verdict:
     return Verdict(messages.ERROR, f"{lead} {result.problem}")
 
 
-def check_flowii(settings: Settings) -> Verdict:
-    if not (settings.flowii_email and settings.flowii_password and settings.flowii_api_key):
-        return Verdict(
-            messages.WARNING,
-            _("FLOWii: not checked; fill in the login e-mail, password and API key."),
+def flowii_verdict(level: int, code: str, **params) -> Verdict:
+    return Verdict(level, words(code, **params), code, params)
+
+
+def login_verdict(exc: Exception, settings: Settings) -> Verdict:
+    """Why FLOWii gave nothing, by the kind of failure; never its own text."""
+    url = settings.flowii_url
+    if isinstance(exc, AccessDenied):
+        return flowii_verdict(messages.ERROR, "flowii.login_refused", status=exc.status or 403)
+    if isinstance(exc, AuthenticationError):
+        at_token = "token" in (exc.call or "").lower()
+        if exc.code == WRONG_LOGIN or (at_token and exc.status == 400 and not exc.code):
+            return flowii_verdict(messages.ERROR, "flowii.wrong_login")
+        if exc.code == WRONG_API_KEY or (at_token and exc.status == 401 and not exc.code):
+            return flowii_verdict(messages.ERROR, "flowii.wrong_api_key")
+        return flowii_verdict(messages.ERROR, "flowii.login_refused", status=exc.status or "-")
+    if isinstance(exc, RateLimited):
+        return flowii_verdict(messages.ERROR, "flowii.rate_limited")
+    if isinstance(exc, Unavailable | OSError):
+        return flowii_verdict(messages.ERROR, "flowii.unreachable", url=url)
+    if isinstance(exc, MalformedResponse | NotFound):
+        return flowii_verdict(messages.ERROR, "flowii.bad_answer", call=exc.call, url=url)
+    if isinstance(exc, RemoteError):
+        return flowii_verdict(
+            messages.ERROR, "flowii.error", call=exc.call, status=exc.status or "-"
         )
+    return flowii_verdict(messages.ERROR, "flowii.bad_address", url=url)
+
+
+class _Stop(Exception):
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+
+
+def check_flowii(settings: Settings, on_only_firm=None) -> list[Verdict]:
+    """Log in, list the firms, then read, in the chosen firm, every codebook the connector
+    needs; one verdict per thing missing, or one saying all is there. `on_only_firm(id)` is
+    told the firm when none is chosen and the login may use only one (it is used then)."""
+    if not (settings.flowii_email and settings.flowii_password and settings.flowii_api_key):
+        return [flowii_verdict(messages.WARNING, "flowii.not_checked")]
     try:
         flowii = flowii_client(settings, **QUICK)
-        companies = list(flowii.companies())
+        firms = {f["id"]: f["name"] for f in flowii.companies()}
     except (RemoteError, OSError, ValueError) as exc:
-        return Verdict(messages.ERROR, flowii_problem(exc))
-    return Verdict(
-        messages.SUCCESS,
-        _("FLOWii: connected as %(email)s; the account has %(n)s companies.")
-        % {"email": settings.flowii_email, "n": len(companies)},
+        return [login_verdict(exc, settings)]
+    if not firms:
+        return [flowii_verdict(messages.ERROR, "flowii.no_firms")]
+    firm = settings.flowii_company_id
+    if firm is None:
+        if len(firms) > 1:
+            return [
+                flowii_verdict(
+                    messages.WARNING,
+                    "flowii.choose_firm",
+                    email=settings.flowii_email,
+                    n=len(firms),
+                )
+            ]
+        firm = next(iter(firms))
+        if on_only_firm is not None:
+            on_only_firm(firm)
+    elif firm not in firms:
+        return [flowii_verdict(messages.ERROR, "flowii.firm_not_allowed", id=firm)]
+    flowii.use_company(firm)
+    try:
+        problems = _codebook_problems(flowii, settings, firms[firm], firm)
+    except _Stop as stop:
+        return [stop.verdict]
+    missing = missing_choices(settings)
+    if settings.flowii_company_id is None and missing:
+        missing = missing[1:]  # the firm: chosen by itself
+    if missing:
+        problems.append(
+            flowii_verdict(messages.WARNING, "flowii.choices_missing", names=", ".join(missing))
+        )
+    if any(p.level == messages.ERROR for p in problems):
+        return problems
+    connected = flowii_verdict(
+        messages.SUCCESS, "flowii.connected", email=settings.flowii_email, firm=firms[firm]
     )
+    return [connected, *problems]
+
+
+def _codebook_problems(flowii, settings: Settings, firm_name: str, firm: int) -> list[Verdict]:
+    problems: list[Verdict] = []
+
+    def read(what: str, fetch):
+        try:
+            return list(fetch())
+        except AccessDenied:
+            if what == "permission":
+                # The very first call in the firm: the login may not use the firm at all.
+                raise _Stop(
+                    flowii_verdict(messages.ERROR, "flowii.firm_not_allowed", id=firm)
+                ) from None
+            problems.append(
+                flowii_verdict(
+                    messages.ERROR, "flowii.access_denied", what=WHAT[what], firm=firm_name
+                )
+            )
+            return None
+        except (RemoteError, OSError, ValueError) as exc:
+            raise _Stop(login_verdict(exc, settings)) from None
+
+    def missing(what: str):
+        problems.append(
+            flowii_verdict(
+                messages.ERROR, "flowii.missing_codebook", what=WHAT[what], firm=firm_name
+            )
+        )
+
+    def gone(field: str, value):
+        problems.append(
+            flowii_verdict(
+                messages.ERROR,
+                "flowii.choice_gone",
+                what=Settings._meta.get_field(field).verbose_name,
+                id=value,
+                firm=firm_name,
+            )
+        )
+
+    def chosen_in(field: str, rows, missing_what: str | None = None):
+        if rows is None:
+            return
+        if not rows and missing_what:
+            missing(missing_what)
+            return
+        value = getattr(settings, field)
+        if value is not None and value not in {r["id"] for r in rows}:
+            gone(field, value)
+
+    permissions = read("permission", flowii.permissions)
+    if not any(
+        _int(p.get("module")) == PARTNERS_MODULE and p.get("visible", True)
+        for p in permissions or []
+    ):
+        problems.append(
+            flowii_verdict(messages.ERROR, "flowii.no_partners_permission", firm=firm_name)
+        )
+
+    company_data = read("company_data", flowii.company_data)
+    company = None
+    if company_data is not None:
+        names = {c["id"]: c["name"] for c in company_data}
+        if not company_data:
+            problems.append(
+                flowii_verdict(messages.ERROR, "flowii.no_company_data", firm=firm_name)
+            )
+        chosen_in("supplier_company_data_id", company_data)
+        company = settings.supplier_company_data_id
+        if company not in names:
+            company = next(iter(names)) if len(names) == 1 else None
+        if company is not None:
+            series = read(
+                "numbering_sequence", lambda: flowii.numbering_sequences(company, RECEIVED_ORDER)
+            )
+            if series is not None and not series:
+                problems.append(
+                    flowii_verdict(messages.ERROR, "flowii.no_series", company=names[company])
+                )
+            elif series and settings.supplier_company_data_id == company:
+                chosen_in("numbering_sequence_id", series)
+
+    relationships = read("business_relationship", flowii.business_relationships)
+    chosen_in("business_relationship_id", relationships, "business_relationship")
+    chosen = settings.business_relationship_id
+    if (
+        settings.business_relationship_subtype_id is not None
+        and relationships
+        and chosen in {r["id"] for r in relationships}
+    ):
+        subtypes = read(
+            "business_relationship", lambda: flowii.business_relationship_subtypes(chosen)
+        )
+        chosen_in("business_relationship_subtype_id", subtypes)
+
+    chosen_in("non_stock_unit_id", read("unit", flowii.units), "unit")
+    for what, fetch in (
+        ("payment_method", flowii.payment_methods),
+        ("delivery_type", flowii.delivery_types),
+        ("country", flowii.countries),
+    ):
+        rows = read(what, fetch)
+        if rows is not None and not rows:
+            missing(what)
+
+    categories = read("good_category", flowii.category_tree)
+    if categories is not None:
+        known = {c["id"] for c in categories}
+        for field in ("non_stock_category_ids", "shipping_category_ids"):
+            gone_ids = [v for v in getattr(settings, field) or [] if _int(v) not in known]
+            if gone_ids:
+                gone(field, ", #".join(str(v) for v in gone_ids))
+    if settings.partner_custom_field_id is not None:
+        fields = read("partner_custom_field", flowii.partner_custom_fields)
+        chosen_in("partner_custom_field_id", fields)
+    return problems
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def plain_http_warning(settings: Settings) -> Verdict | None:
@@ -123,7 +323,8 @@ def plain_http_warning(settings: Settings) -> Verdict | None:
     )
 
 
-def check_connections(settings: Settings) -> list[Verdict]:
-    verdicts = [check_shop(settings), check_flowii(settings)]
+def check_connections(settings: Settings, on_only_firm=None) -> list[Verdict]:
+    """The shop's verdict, then FLOWii's (one or more), each a plain sentence."""
+    verdicts = [check_shop(settings), *check_flowii(settings, on_only_firm)]
     warning = plain_http_warning(settings)
     return [warning, *verdicts] if warning else verdicts

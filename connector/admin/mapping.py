@@ -18,14 +18,17 @@ from ..models import Link, Settings, SyncLog
 from .choices import flowii_data
 from .connection import QUICK, shop_client
 
-# How the orders stream logs an order held back by an unmapped method, e.g.
-# "Shipping method “Kuriér” (flat_rate:1) is not mapped to a FLOWii shipping item."
-UNMAPPED_LINE = re.compile(r"\(([^()\s]+)\) is not mapped to a FLOWii (shipping item|payment type)")
+# How the orders stream logs an order held back by an unmapped method (wording/orders.py,
+# "order.shipping_unmapped" and "order.payment_unmapped"), e.g. "Shipping method “Kuriér”
+# (flat_rate:1) is not mapped to a FLOWii delivery type."
+UNMAPPED_LINE = re.compile(
+    r"\(([^()\s]+)\) is not mapped to a FLOWii (delivery type|payment method)"
+)
 
 
 def orders_waiting(word: str) -> dict[str, int]:
     """Per method key, how many shop orders were last held back because it is unmapped and
-    are still not in FLOWii. `word` is "shipping item" or "payment type"."""
+    are still not in FLOWii. `word` is "delivery type" or "payment method"."""
     lines = SyncLog.objects.filter(
         kind=Link.Kind.ORDER, message__contains=f"is not mapped to a FLOWii {word}"
     ).values_list("shop_id", "message")

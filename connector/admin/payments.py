@@ -1,4 +1,4 @@
-"""The Payments page: each payment gateway of the shop and the FLOWii payment type its
+"""The Payments page: each payment gateway of the shop and the FLOWii payment method its
 orders are given."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from .mapping import MappingAdmin
 @admin.register(PaymentMapping)
 class PaymentMappingAdmin(MappingAdmin):
     form = PaymentMappingForm
-    flowii_field = "flowii_payment_type_id"
-    list_display = ("title", "gateway", "enabled", "flowii_payment_type_id")
-    log_word = "payment type"
-    page_title = _("Payments: which FLOWii payment type each gateway becomes")
-    list_editable = ("flowii_payment_type_id",)
+    flowii_field = "flowii_payment_method_id"
+    list_display = ("title", "gateway", "enabled", "flowii_payment_method_id")
+    log_word = "payment method"
+    page_title = _("Payments: which FLOWii payment method each gateway becomes")
+    list_editable = ("flowii_payment_method_id",)
     list_filter = ("enabled",)
     search_fields = ("title", "gateway_id")
 

@@ -1,16 +1,19 @@
-"""The Settings page: the one settings record, edited in place. Saving checks both
-connections, offers the FLOWii account's data and turns the schedule into django-q rows."""
+"""The Settings page: the one settings record, edited in place. It offers the FLOWii
+account's data (the firm and its codebooks), names the choices still to make, checks both
+connections on save and from its button, and turns the schedule into django-q rows."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import SettingsForm
+from ..forms import REQUIRED_CHOICES, SettingsForm, missing_choices
 from ..models import Settings
 from ..scheduling import apply_schedule, ensure_purge_schedule
 from .choices import flowii_data
@@ -34,11 +37,16 @@ class SettingsAdmin(admin.ModelAdmin):
             _("From your FLOWii account"),
             {
                 "fields": (
-                    "supplier_company_id",
-                    "customer_type_id",
+                    "flowii_company_id",
+                    "supplier_company_data_id",
+                    "numbering_sequence_id",
+                    "business_relationship_id",
+                    "business_relationship_subtype_id",
                     "non_stock_unit_id",
                     "non_stock_category_ids",
                     "shipping_category_ids",
+                    "partner_custom_field_id",
+                    "stock_attribute",
                 )
             },
         ),
@@ -49,6 +57,7 @@ class SettingsAdmin(admin.ModelAdmin):
                     "order_statuses",
                     "new_orders_from",
                     "prices_with_vat",
+                    "order_maturity_days",
                     "order_export_concurrency",
                 )
             },
@@ -86,8 +95,6 @@ class SettingsAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return HttpResponseRedirect(self._change_url(Settings.load()))
 
@@ -121,19 +128,96 @@ class SettingsAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         extra_context["title"] = _("Connector settings")
+        extra_context["check_url"] = reverse("admin:connector_settings_check")
         response = super().change_view(request, object_id, form_url, extra_context)
-        data = getattr(request, "_connector_flowii", None)
-        if data is not None and hasattr(response, "context_data"):
-            response.context_data["flowii_error"] = data.error
+        if hasattr(response, "context_data"):
+            data = getattr(request, "_connector_flowii", None)
+            settings = Settings.load()
+            response.context_data["flowii_error"] = data.error if data is not None else ""
+            response.context_data["outdated_choices"] = (
+                outdated_message(settings) if settings.flowii_choices_outdated else ""
+            )
+            missing = missing_choices(settings)
+            response.context_data["missing_choices"] = (
+                gettext("To export orders, still choose: %(names)s.")
+                % {"names": ", ".join(missing)}
+                if missing and not settings.flowii_choices_outdated
+                else ""
+            )
         return response
+
+    # -- the connection check button ------------------------------------------------------------
+    def get_urls(self):
+        check = path(
+            "check/",
+            self.admin_site.admin_view(self.check_view),
+            name="connector_settings_check",
+        )
+        return [check, *super().get_urls()]
+
+    def check_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        settings = Settings.load()
+        for verdict in check_connections(settings, on_only_firm=_keep_only_firm(settings)):
+            self.message_user(request, verdict.text, verdict.level)
+        return HttpResponseRedirect(self._change_url(settings))
 
     # -- saving -------------------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
+        if obj.flowii_choices_outdated and all(
+            getattr(obj, name) is not None for name in REQUIRED_CHOICES
+        ):
+            obj.flowii_choices_outdated = False  # made again: the page stops asking
+        firm_changed = change and "flowii_company_id" in form.changed_data
         super().save_model(request, obj, form, change)
         apply_schedule(obj)
         ensure_purge_schedule()
-        for verdict in check_connections(obj):
+        for verdict in check_connections(obj, on_only_firm=_keep_only_firm(obj)):
             self.message_user(request, verdict.text, verdict.level)
+        if firm_changed and form.initial.get("flowii_company_id") is not None:
+            self.message_user(
+                request,
+                gettext(
+                    "The FLOWii firm changed: map the shipping methods and payment gateways "
+                    "again to the new firm's delivery types, shipping items and payment "
+                    "methods (Shipping and Payments pages)."
+                ),
+                messages.WARNING,
+            )
 
     def response_post_save_change(self, request, obj):
         return HttpResponseRedirect(self._change_url(obj))
+
+
+def _keep_only_firm(settings: Settings):
+    """Saves the firm when the check found it is the only one the login may use."""
+
+    def keep(firm_id: int) -> None:
+        settings.flowii_company_id = firm_id
+        Settings.objects.filter(pk=settings.pk).update(flowii_company_id=firm_id)
+
+    return keep
+
+
+def outdated_message(settings: Settings) -> str:
+    """What an upgrade to FLOWii's real API left to do: the choices made against the earlier
+    contract were dropped, so these must be made again."""
+    missing = missing_choices(settings)
+    for name in ("non_stock_category_ids", "shipping_category_ids"):
+        if not getattr(settings, name):
+            missing.append(str(Settings._meta.get_field(name).verbose_name))
+    text = gettext(
+        "The connector now speaks FLOWii's real API: the FLOWii choices made before name "
+        "nothing in your account and were dropped. Choose again below and save: %(names)s."
+    ) % {"names": ", ".join(missing) if missing else gettext("nothing required is left")}
+    return (
+        text
+        + " "
+        + gettext(
+            "Check the non-stock and shipping categories too, and map the Shipping and Payments "
+            "pages again."
+        )
+    )

@@ -1,5 +1,6 @@
-"""The Shipping page: each shipping method of the shop's zones and the FLOWii shipping item
-its orders' shipping line becomes."""
+"""The Shipping page: each shipping method of the shop's zones, the FLOWii delivery type its
+orders are given and the shipping item (a good of a shipping category, or a line by the
+method's name) their shipping line becomes."""
 
 from __future__ import annotations
 
@@ -16,11 +17,18 @@ from .mapping import MappingAdmin
 @admin.register(ShippingMapping)
 class ShippingMappingAdmin(MappingAdmin):
     form = ShippingMappingForm
-    flowii_field = "flowii_product_id"
-    list_display = ("zone_name", "title", "method", "enabled", "flowii_product_id")
-    log_word = "shipping item"
-    page_title = _("Shipping: which FLOWii item each shipping method becomes")
-    list_editable = ("flowii_product_id",)
+    flowii_field = "flowii_delivery_type_id"  # mapped once it has a delivery type
+    list_display = (
+        "zone_name",
+        "title",
+        "method",
+        "enabled",
+        "flowii_delivery_type_id",
+        "flowii_good_id",
+    )
+    log_word = "delivery type"
+    page_title = _("Shipping: the FLOWii delivery type and shipping item of each shipping method")
+    list_editable = ("flowii_delivery_type_id", "flowii_good_id")
     list_filter = ("enabled", "zone_name")
     search_fields = ("title", "zone_name", "method_id")
 

@@ -1,5 +1,5 @@
-"""Pure mapping of a WooCommerce order to the body of a FLOWii received order, and FLOWii's own
-arithmetic on such a body, so the FLOWii total equals the shop's order total to the cent.
+"""Pure mapping of a WooCommerce order to a FLOWii received order (`ReceivedOrder`, a document
+of type 5), and FLOWii's own arithmetic on it, so FLOWii's total equals the shop's to the cent.
 
 How the amounts go over (read the order with dp=4; dp=2 works too):
 
@@ -17,6 +17,8 @@ How the amounts go over (read the order with dp=4; dp=2 works too):
   split off into a second item. With prices without VAT FLOWii adds the rounded VAT to the net
   amount, which skips some gross amounts; such an item goes a cent above or below and one item
   "Zaokrúhlenie" at 0 % VAT carries what is left over, so the total still matches.
+- Every item carries the shop's price, price type and VAT rate, a FLOWii good too (FLOWii's
+  price list would otherwise decide its price: flowii-api.md, ASSUMED).
 
 How close FLOWii's VAT per rate gets to the shop's tax per rate (`VAT_TOLERANCE` below):
 - prices without VAT, no coupons: equal, but for a cent on an item that had to go a cent off;
@@ -24,27 +26,28 @@ How close FLOWii's VAT per rate gets to the shop's tax per rate (`VAT_TOLERANCE`
   rounds half down (1.665 -> 1.67 against 1.66): up to a cent per item;
 - coupons: a discount item's VAT is computed on the rate's whole discount, where the shop
   rounded the tax of each discounted line: up to a cent per discounted line.
-Over thousands of random orders the gap never passed 2 cents per rate; the golden orders
-without VAT in their prices match exactly.
 
 Decisions where the shop's data leaves a choice:
 - an order without a payment method needs none when its total is 0; otherwise it is refused,
   unless the payment mapping has an entry for "" (orders without a method);
-- a shipping line without a zone instance (added by hand) takes its method's item when every
-  zone maps that method to the same item;
+- every shipping line's method must be mapped to a FLOWii delivery type; the document takes
+  the first line's; a line without a zone instance (added by hand) takes its method's mapping
+  when every zone maps that method alike;
 - quantities must be whole and at least 1; a line taxed at a rate whose tax came to 0 although
-  the amount would carry some (a VAT-exempt buyer) goes over at 0 %.
+  the amount would carry some (a VAT-exempt buyer) goes over at 0 %;
+- the variable symbol is the order number's digits, when there are 1 to 10 of them.
+
+Refusals are `Refusal(code, **params)`; their sentences are in connector/wording/orders.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
+from ..records import OrderItem, ReceivedOrder
 from .money import (
     CENT,
     HUNDRED,
@@ -58,50 +61,31 @@ from .money import (
     round_unit_price,
     to_decimal,
 )
+from .refusals import Refusal
 
-# Names of FLOWii items and note labels: text of the FLOWii document, in Slovak whatever the
-# language of the log.
+# Names of FLOWii items: text of the FLOWii document, in Slovak whatever the log's language.
 DISCOUNT_NAME = "Zľava"
 ROUNDING_NAME = "Zaokrúhlenie"
-COUPONS_LABEL = "Kupóny"
 
 # How far FLOWii's VAT of one rate may be from the shop's tax of that rate, in cents per item
 # of that rate plus per discounted line of it (see the module docstring for why).
 VAT_TOLERANCE = CENT
+VARIABLE_SYMBOL_DIGITS = 10
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-def _recalculate() -> str:
-    return _(
-        "Open the order in WooCommerce, press Recalculate and save it; "
-        "it goes over on the next run."
-    )
 
 
 @dataclass(frozen=True)
 class OrderChoices:
-    supplier_company_id: int
+    """What the settings and the mappings say, for every order of a run."""
+
+    company_data_id: int
+    numbering_sequence_id: int
     non_stock_unit_id: int
-    product_unit_ids: dict[int, int]  # FLOWii product id -> its unitId
-    product_links: dict[int, int]  # shop product id -> FLOWii product id
-    shipping_items: dict[str, int]  # f"{method_id}:{instance_id}" -> FLOWii shipping product id
-    shipping_unit_ids: dict[int, int]  # FLOWii shipping product id -> unitId
-    payment_types: dict[str, int]  # gateway id -> FLOWii payment type id
-
-
-class OrderNotExportable(Exception):
-    """An order that cannot go to FLOWii as it is: `.reason` for the log (what is wrong, or which
-    method is unmapped), `.fix` what the shop owner does about it."""
-
-    def __init__(self, reason: str, fix: str = ""):
-        super().__init__(reason)
-        self.reason = reason
-        self.fix = fix
-
-    def __str__(self) -> str:
-        return f"{self.reason} {self.fix}".strip()
+    maturity_days: int
+    payment_methods: dict[str, int]  # gateway id -> FLOWii payment method id
+    delivery_types: dict[str, int]  # f"{method_id}:{instance_id}" -> FLOWii delivery type id
+    shipping_goods: dict[str, int]  # f"{method_id}:{instance_id}" -> FLOWii good id
 
 
 @dataclass(frozen=True)
@@ -109,8 +93,8 @@ class _Part:
     """One FLOWii item before its unit price is chosen."""
 
     name: str
-    product_id: int | None
-    unit_id: int
+    good_id: int | None
+    unit_id: int | None
     quantity: int
     rate: Decimal
     gross: Decimal  # the shop's amount with VAT, to the cent: what FLOWii must reach
@@ -121,37 +105,40 @@ class _Part:
 # -- the mapping ---------------------------------------------------------------------------
 
 
-def map_order(order: dict, partner_id: int, choices: OrderChoices) -> dict:
-    """The FLOWii create body for a WooCommerce order JSON. Raises OrderNotExportable."""
+def map_order(
+    order: dict, partner_id: int, choices: OrderChoices, goods: dict[int, int] | None = None
+) -> ReceivedOrder:
+    """The FLOWii received order for a WooCommerce order JSON; `goods` maps shop product and
+    variation ids to the FLOWii goods they are linked to. Raises Refusal."""
+    goods = goods or {}
     if not isinstance(order, dict) or not isinstance(order.get("id"), int):
-        raise OrderNotExportable(_("The order could not be read (it has no id)."), _recalculate())
+        raise Refusal("order.unreadable")
     line_items = _records(order, "line_items")
     shipping_lines = _records(order, "shipping_lines")
     fee_lines = _records(order, "fee_lines")
     if not (line_items or shipping_lines or fee_lines):
-        raise OrderNotExportable(
-            _("Order %(number)s has no lines at all.")
-            % {"number": order.get("number") or order["id"]},
-            _("Add its products in WooCommerce, or leave it out of the export."),
-        )
+        raise Refusal("order.no_lines", number=order.get("number") or order["id"])
     include_vat = bool(order.get("prices_include_tax"))
-    total = _amount(order, "total", _("The order"))
+    try:
+        total = to_decimal(order.get("total"))
+    except ValueError:
+        raise Refusal("order.total_unreadable", value=repr(order.get("total"))) from None
     currency = str(order.get("currency") or "").strip().upper()
     if not _CURRENCY.match(currency):
-        raise OrderNotExportable(
-            _("The order's currency %(currency)s is not an ISO 4217 code.")
-            % {"currency": repr(order.get("currency"))},
-            _recalculate(),
-        )
-    payment_type_id = _payment_type(order, total, choices)
+        raise Refusal("order.currency", currency=repr(order.get("currency")))
+    payment_method_id = _payment_method(order, total, choices)
+    delivery_type_id = None
     rates = _rates(order)
 
     parts: list[_Part] = []
     discounts: dict[Decimal, list[Decimal]] = {}
     for line in line_items:
-        parts += _product_parts(line, rates, choices, discounts)
+        parts += _product_parts(line, rates, choices, goods, discounts)
     for line in shipping_lines:
-        parts += _shipping_parts(line, rates, choices)
+        delivery_type, good_id = _shipping_mapping(line, choices)
+        if delivery_type_id is None:
+            delivery_type_id = delivery_type
+        parts += _shipping_parts(line, rates, choices, good_id)
     for line in fee_lines:
         parts += _fee_parts(line, rates, choices)
     coupon_codes = [
@@ -165,73 +152,67 @@ def map_order(order: dict, partner_id: int, choices: OrderChoices) -> dict:
             )
 
     parts, left_over = _settle_order_rounding(parts, total, include_vat)
-    items: list[dict] = []
+    items: list[OrderItem] = []
     for part in parts:
         priced, part_left_over = _price(part, include_vat, left_over)
         items += priced
         left_over += part_left_over
     if left_over:
-        items.append(
-            _item(
-                _Part(ROUNDING_NAME, None, choices.non_stock_unit_id, 1, ZERO, left_over, ZERO),
-                Decimal(1),
-                left_over,
-            )
-        )
+        rounding = _Part(ROUNDING_NAME, None, choices.non_stock_unit_id, 1, ZERO, left_over, ZERO)
+        items.append(_item(rounding, Decimal(1), left_over, include_vat))
 
-    body = {
-        "companyId": choices.supplier_company_id,
-        "partnerId": partner_id,
-        "externalId": str(order["id"]),
-        "externalNumber": str(order.get("number") or order["id"]),
-        "issueDate": _issue_date(order),
-        "currency": currency,
-        "pricesIncludeVat": include_vat,
-        "paymentTypeId": payment_type_id,
-        "note": _note(order, coupon_codes),
-        "deliveryAddress": _delivery_address(order),
-        "items": items,
-    }
-    flowii_total = Decimal(flowii_totals(body)["totalWithVat"])
+    issued = _issue_date(order)
+    received = ReceivedOrder(
+        partner_id=partner_id,
+        company_data_id=choices.company_data_id,
+        numbering_sequence_id=choices.numbering_sequence_id,
+        issue_date=issued,
+        delivery_date=issued,
+        maturity=issued + timedelta(days=int(choices.maturity_days or 0)),
+        items=items,
+        variable_symbol=variable_symbol(order.get("number") or order["id"]),
+        payment_method_id=payment_method_id,
+        delivery_type_id=delivery_type_id,
+    )
+    flowii_total = flowii_totals(received)["gross"]
     if flowii_total != round_cent(total):  # cannot happen by construction; never send a wrong sum
-        raise OrderNotExportable(
-            _("FLOWii would compute %(flowii)s for an order of %(shop)s.")
-            % {"flowii": flowii_total, "shop": round_cent(total)},
-            _recalculate(),
-        )
-    return body
+        raise Refusal("order.flowii_total", flowii=flowii_total, shop=round_cent(total))
+    return received
 
 
-def flowii_totals(body: dict) -> dict:
-    """FLOWii's own computation of a create body: the order's totals and each item's net, vat
-    and gross, as decimal strings, exactly as flowii-api.md describes."""
-    include_vat = bool(body.get("pricesIncludeVat"))
+def variable_symbol(number) -> str:
+    """The order number's digits, when there are 1 to 10 of them; else "" (the sync warns)."""
+    digits = "".join(ch for ch in str(number or "") if ch.isascii() and ch.isdigit())
+    return digits if 0 < len(digits) <= VARIABLE_SYMBOL_DIGITS else ""
+
+
+def shop_total(order: dict) -> Decimal:
+    """The shop's order total to the cent (what FLOWii's `taxed-gross-amount` must equal)."""
+    return round_cent(to_decimal(order.get("total"), ZERO))
+
+
+def flowii_totals(received: ReceivedOrder) -> dict:
+    """FLOWii's own computation of a received order: the totals (`net`, `vat`, `gross`) and
+    each item's (net, vat, gross), as flowii-api.md describes (ASSUMED there)."""
     items = []
     net_sum = vat_sum = gross_sum = ZERO
-    for item in body.get("items") or []:
+    for item in received.items:
         net, vat, gross = item_amounts(
-            Decimal(str(item["quantity"])),
-            Decimal(str(item["unitPrice"])),
-            Decimal(str(item["vatRate"])),
-            Decimal(str(item.get("discountPercent") or "0")),
-            include_vat,
+            item.quantity, item.unit_price, item.vat_rate, ZERO, item.price_includes_vat
         )
-        items.append({"net": str(net), "vat": str(vat), "gross": str(gross)})
+        items.append((net, vat, gross))
         net_sum, vat_sum, gross_sum = net_sum + net, vat_sum + vat, gross_sum + gross
-    return {
-        "totalWithoutVat": str(net_sum),
-        "totalVat": str(vat_sum),
-        "totalWithVat": str(gross_sum),
-        "items": items,
-    }
+    return {"net": net_sum, "vat": vat_sum, "gross": gross_sum, "items": items}
 
 
-def flowii_vat_by_rate(body: dict) -> dict[str, Decimal]:
-    """FLOWii's VAT of a create body per VAT rate ("20", "10", "0")."""
+def flowii_vat_by_rate(received: ReceivedOrder) -> dict[str, Decimal]:
+    """FLOWii's VAT of a received order per VAT rate ("20", "10", "0")."""
     result: dict[str, Decimal] = {}
-    for item, amounts in zip(body["items"], flowii_totals(body)["items"], strict=True):
-        rate = decimal_text(Decimal(str(item["vatRate"])))
-        result[rate] = result.get(rate, ZERO) + Decimal(amounts["vat"])
+    for item, (_net, vat, _gross) in zip(
+        received.items, flowii_totals(received)["items"], strict=True
+    ):
+        rate = decimal_text(item.vat_rate)
+        result[rate] = result.get(rate, ZERO) + vat
     return result
 
 
@@ -239,9 +220,10 @@ def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
     """The shop's tax per VAT rate from the order's `tax_lines` (items and shipping)."""
     result: dict[str, Decimal] = {}
     for line in _records(order, "tax_lines"):
+        name = str(line.get("label") or line.get("rate_code") or "")
         rate = decimal_text(_rate_percent(line))
-        tax = _amount(line, "tax_total", _("A tax line"), ZERO)
-        tax += _amount(line, "shipping_tax_total", _("A tax line"), ZERO)
+        tax = _amount(line, "tax_total", name, ZERO)
+        tax += _amount(line, "shipping_tax_total", name, ZERO)
         result[rate] = result.get(rate, ZERO) + round_cent(tax)
     return result
 
@@ -252,26 +234,22 @@ def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
 def _records(order: dict, key: str) -> list[dict]:
     records = order.get(key) or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise OrderNotExportable(
-            _("The order's %(key)s could not be read.") % {"key": key}, _recalculate()
-        )
+        raise Refusal("order.records_unreadable", key=key)
     return records
 
 
-def _amount(record: dict, key: str, what: str, default: Decimal | None = None) -> Decimal:
+def _amount(record: dict, key: str, name: str, default: Decimal | None = None) -> Decimal:
     try:
         return to_decimal(record.get(key), default)
     except ValueError:
-        raise OrderNotExportable(
-            _("%(what)s has an unreadable amount %(key)s = %(value)s.")
-            % {"what": what, "key": key, "value": repr(record.get(key))},
-            _recalculate(),
+        raise Refusal(
+            "order.amount_unreadable", name=name, key=key, value=repr(record.get(key))
         ) from None
 
 
 def _rate_percent(tax_line: dict) -> Decimal:
-    what = (_("Tax rate %(label)s") % {"label": tax_line.get("label") or ""}).strip()
-    percent = _amount(tax_line, "rate_percent", what)
+    name = str(tax_line.get("label") or tax_line.get("rate_code") or "")
+    percent = _amount(tax_line, "rate_percent", name)
     return percent.quantize(RATE_STEP, rounding=ROUND_HALF_UP)
 
 
@@ -280,54 +258,40 @@ def _rates(order: dict) -> dict[int, Decimal]:
     return {line.get("rate_id"): _rate_percent(line) for line in _records(order, "tax_lines")}
 
 
-def _quantity(line: dict, what: str) -> int:
+def _quantity(line: dict, name: str) -> int:
     value = line.get("quantity")
     try:
         number = to_decimal(value)
     except ValueError:
         number = None
     if number is None or number != number.to_integral_value() or number < 1:
-        raise OrderNotExportable(
-            _("%(what)s has the quantity %(value)s; only whole quantities of 1 or more go over.")
-            % {"what": what, "value": repr(value)},
-            _("Correct the quantity on the order in WooCommerce."),
-        )
+        raise Refusal("order.quantity", name=name, value=repr(value))
     return int(number)
 
 
 def _taxes(
-    line: dict, rates: dict[int, Decimal], key: str, what: str
+    line: dict, rates: dict[int, Decimal], key: str, name: str
 ) -> list[tuple[Decimal, Decimal]]:
     """(rate, tax) for each tax the line names, `key` being "total" or "subtotal"."""
     entries = line.get("taxes") or []
     if not isinstance(entries, list):
-        raise OrderNotExportable(
-            _("%(what)s has unreadable taxes.") % {"what": what}, _recalculate()
-        )
+        raise Refusal("order.taxes_unreadable", name=name)
     result = []
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("id") not in rates:
-            raise OrderNotExportable(
-                _("%(what)s is taxed at a rate that is not among the order's tax lines.")
-                % {"what": what},
-                _recalculate(),
-            )
+            raise Refusal("order.tax_rate_unknown", name=name)
         amount = entry.get(key)
         if key == "subtotal" and amount in (None, ""):
             amount = entry.get("total")
         try:
             result.append((rates[entry["id"]], to_decimal(amount, ZERO)))
         except ValueError:
-            raise OrderNotExportable(
-                _("%(what)s has an unreadable tax amount %(value)s.")
-                % {"what": what, "value": repr(amount)},
-                _recalculate(),
-            ) from None
+            raise Refusal("order.tax_amount_unreadable", name=name, value=repr(amount)) from None
     return result
 
 
 def _shares(
-    net: Decimal, tax: Decimal, taxes: list[tuple[Decimal, Decimal]], what: str
+    net: Decimal, tax: Decimal, taxes: list[tuple[Decimal, Decimal]], name: str
 ) -> list[tuple[Decimal, Decimal, Decimal]]:
     """(rate, gross, tax) to the cent for each VAT rate of one line whose net amount and tax
     are given; the shares add up to the line's own gross and tax, rounded to the cent."""
@@ -337,9 +301,7 @@ def _shares(
         by_rate[rate] = by_rate.get(rate, ZERO) + amount
     if not by_rate:
         if line_tax:
-            raise OrderNotExportable(
-                _("%(what)s has tax but no tax rate.") % {"what": what}, _recalculate()
-            )
+            raise Refusal("order.tax_without_rate", name=name)
         return [(ZERO, line_gross, ZERO)]
     if len(by_rate) == 1:
         ((rate, amount),) = by_rate.items()
@@ -375,82 +337,79 @@ def _product_parts(
     line: dict,
     rates: dict[int, Decimal],
     choices: OrderChoices,
+    goods: dict[int, int],
     discounts: dict[Decimal, list[Decimal]],
 ) -> list[_Part]:
     name = str(line.get("name") or "").strip() or f"Položka {line.get('sku') or line.get('id')}"
-    what = _("The line “%(name)s”") % {"name": name}
-    quantity = _quantity(line, what)
-    total = _amount(line, "total", what)
-    total_tax = _amount(line, "total_tax", what, ZERO)
-    subtotal = _amount(line, "subtotal", what, total)
-    subtotal_tax = _amount(line, "subtotal_tax", what, total_tax)
-    before = _shares(subtotal, subtotal_tax, _taxes(line, rates, "subtotal", what), what)
+    quantity = _quantity(line, name)
+    total = _amount(line, "total", name)
+    total_tax = _amount(line, "total_tax", name, ZERO)
+    subtotal = _amount(line, "subtotal", name, total)
+    subtotal_tax = _amount(line, "subtotal_tax", name, total_tax)
+    before = _shares(subtotal, subtotal_tax, _taxes(line, rates, "subtotal", name), name)
     after = before
     if (subtotal, subtotal_tax) != (total, total_tax):
-        after = _shares(total, total_tax, _taxes(line, rates, "total", what), what)
+        after = _shares(total, total_tax, _taxes(line, rates, "total", name), name)
     for sign, shares in ((1, before), (-1, after)):
         for rate, gross, vat in shares:
             discount = discounts.setdefault(rate, [ZERO, ZERO])
             discount[0] += sign * gross
             discount[1] += sign * vat
 
-    product_id = None
+    good_id = None
     for shop_id in (line.get("variation_id"), line.get("product_id")):
-        if shop_id and shop_id in choices.product_links:
-            product_id = choices.product_links[shop_id]
+        if shop_id and shop_id in goods:
+            good_id = goods[shop_id]
             break
-    unit_id = choices.product_unit_ids.get(product_id, choices.non_stock_unit_id)
+    unit_id = None if good_id else choices.non_stock_unit_id  # a good has its own unit
     return [
-        _Part(_named(name, rate, before), product_id, unit_id, quantity, rate, gross, vat)
+        _Part(_named(name, rate, before), good_id, unit_id, quantity, rate, gross, vat)
         for rate, gross, vat in before
     ]
 
 
-def _shipping_product(line: dict, choices: OrderChoices) -> int | None:
+def _shipping_mapping(line: dict, choices: OrderChoices) -> tuple[int, int | None]:
+    """(FLOWii delivery type, FLOWii good or None) of a shipping line. Raises Refusal."""
     method_id = str(line.get("method_id") or "")
     instance_id = str(line.get("instance_id") or "")
-    product = choices.shipping_items.get(f"{method_id}:{instance_id}")
-    if product is None and instance_id in ("", "0"):
-        # added by hand in the admin, without a zone's method: take the method's item when
-        # every zone maps that method to the same one
-        same = {v for k, v in choices.shipping_items.items() if k.split(":")[0] == method_id}
-        product = same.pop() if len(same) == 1 else None
-    return product
+    key = f"{method_id}:{instance_id}"
+    if key in choices.delivery_types:
+        return choices.delivery_types[key], choices.shipping_goods.get(key)
+    if instance_id in ("", "0"):
+        # added by hand in the admin, without a zone's method: take the method's mapping
+        # when every zone maps that method alike
+        same = {
+            (choices.delivery_types[k], choices.shipping_goods.get(k))
+            for k in choices.delivery_types
+            if k.split(":")[0] == method_id
+        }
+        if len(same) == 1:
+            return same.pop()
+    name = str(line.get("method_title") or method_id or "").strip()
+    raise Refusal(
+        "order.shipping_unmapped", name=name, method_id=method_id, instance_id=instance_id
+    )
 
 
-def _shipping_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices) -> list[_Part]:
+def _shipping_parts(
+    line: dict, rates: dict[int, Decimal], choices: OrderChoices, good_id: int | None
+) -> list[_Part]:
     name = str(line.get("method_title") or line.get("method_id") or "Doprava").strip()
-    what = _("The shipping “%(name)s”") % {"name": name}
-    product_id = _shipping_product(line, choices)
-    if product_id is None:
-        raise OrderNotExportable(
-            _(
-                "Shipping method “%(name)s” (%(method_id)s:%(instance_id)s) "
-                "is not mapped to a FLOWii shipping item."
-            )
-            % {
-                "name": name,
-                "method_id": line.get("method_id"),
-                "instance_id": line.get("instance_id"),
-            },
-            _("Map it on the Shipping page; the order goes over on the next run."),
-        )
-    unit_id = choices.shipping_unit_ids.get(product_id, choices.non_stock_unit_id)
-    total = _amount(line, "total", what)
-    tax = _amount(line, "total_tax", what, ZERO)
-    shares = _shares(total, tax, _taxes(line, rates, "total", what), what)
+    unit_id = None if good_id else choices.non_stock_unit_id
+    total = _amount(line, "total", name)
+    tax = _amount(line, "total_tax", name, ZERO)
+    shares = _shares(total, tax, _taxes(line, rates, "total", name), name)
     return [
-        _Part(_named(name, rate, shares), product_id, unit_id, 1, rate, gross, vat)
+        _Part(_named(name, rate, shares), good_id, unit_id, 1, rate, gross, vat)
         for rate, gross, vat in shares
     ]
 
 
 def _fee_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices) -> list[_Part]:
     name = str(line.get("name") or "").strip() or "Poplatok"
-    what = _("The fee “%(name)s”") % {"name": name}
-    total = _amount(line, "total", what)
-    tax = _amount(line, "total_tax", what, ZERO)
-    shares = _shares(total, tax, _taxes(line, rates, "total", what), what)
+    total = _amount(line, "total", name)
+    tax = _amount(line, "total_tax", name, ZERO)
+    shares = _shares(total, tax, _taxes(line, rates, "total", name), name)
     unit_id = choices.non_stock_unit_id
     return [
         _Part(_named(name, rate, shares), None, unit_id, 1, rate, gross, vat)
@@ -458,69 +417,29 @@ def _fee_parts(line: dict, rates: dict[int, Decimal], choices: OrderChoices) -> 
     ]
 
 
-def _payment_type(order: dict, total: Decimal, choices: OrderChoices) -> int | None:
+def _payment_method(order: dict, total: Decimal, choices: OrderChoices) -> int | None:
     gateway = str(order.get("payment_method") or "").strip()
-    if gateway in choices.payment_types:
-        return choices.payment_types[gateway]
+    if gateway in choices.payment_methods:
+        return choices.payment_methods[gateway]
     if not gateway and not total:
-        return None  # a free order was never paid, so there is no payment type to give
+        return None  # a free order was never paid, so there is no payment method to give
     if not gateway:
-        raise OrderNotExportable(
-            _("The order has no payment method."),
-            _(
-                "Choose its payment method in WooCommerce (or map orders without one on the "
-                "Payments page); it goes over on the next run."
-            ),
-        )
+        raise Refusal("order.payment_missing")
     title = str(order.get("payment_method_title") or gateway).strip()
-    raise OrderNotExportable(
-        _("Payment method “%(title)s” (%(gateway)s) is not mapped to a FLOWii payment type.")
-        % {"title": title, "gateway": gateway},
-        _("Map it on the Payments page; the order goes over on the next run."),
-    )
+    raise Refusal("order.payment_unmapped", title=title, gateway=gateway)
 
 
-def _issue_date(order: dict) -> str:
-    for key in ("date_created", "date_created_gmt"):  # the shop's local date first
-        value = order.get(key)
-        if isinstance(value, str) and value.strip():
-            try:
-                return (
-                    datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date().isoformat()
-                )
-            except ValueError:
-                continue
-    raise OrderNotExportable(_("The order has no readable creation date."), _recalculate())
-
-
-def _note(order: dict, coupon_codes: list[str]) -> str | None:
-    lines = []
-    customer_note = str(order.get("customer_note") or "").strip()
-    if customer_note:
-        lines.append(customer_note)
-    if coupon_codes:
-        lines.append(f"{COUPONS_LABEL}: {', '.join(coupon_codes)}")
-    return "\n".join(lines) or None
-
-
-def _delivery_address(order: dict) -> dict | None:
-    for block in (order.get("shipping"), order.get("billing")):
-        if not isinstance(block, dict):
-            continue
-        street = ", ".join(
-            str(p).strip() for p in (block.get("address_1"), block.get("address_2")) if p
-        ).strip(", ")
-        city = str(block.get("city") or "").strip()
-        if not (street or city):
-            continue
-        country = str(block.get("country") or "").strip().upper()
-        return {
-            "street": street,
-            "city": city,
-            "zip": str(block.get("postcode") or "").strip(),
-            "countryCode": country if _COUNTRY.match(country) else None,
-        }
-    return None
+def _issue_date(order: dict) -> datetime:
+    """The day the order was made, in the shop's local time (FLOWii keeps no time zone)."""
+    value = order.get("date_created")
+    if isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            return datetime(moment.year, moment.month, moment.day)
+    raise Refusal("order.no_date")
 
 
 # -- choosing the amounts ------------------------------------------------------------------
@@ -536,10 +455,8 @@ def _settle_order_rounding(
     if not residual:
         return parts, ZERO
     if abs(residual) > CENT * (len(parts) + 1):
-        raise OrderNotExportable(
-            _("The order total %(total)s is not the sum of its lines (%(lines)s).")
-            % {"total": round_cent(total), "lines": round_cent(total) - residual},
-            _recalculate(),
+        raise Refusal(
+            "order.total_not_sum", total=round_cent(total), lines=round_cent(total) - residual
         )
     candidates = sorted(
         (i for i, p in enumerate(parts) if p.takes_residual and p.gross > 0),
@@ -601,7 +518,7 @@ def _unit_price(base: Decimal, quantity: Decimal) -> Decimal | None:
     return None
 
 
-def _price(part: _Part, include_vat: bool, left_over: Decimal) -> tuple[list[dict], Decimal]:
+def _price(part: _Part, include_vat: bool, left_over: Decimal) -> tuple[list[OrderItem], Decimal]:
     """The FLOWii items for one part and the cents they leave over for the rounding item."""
     quantity = Decimal(part.quantity)
     base, rest = part.gross, ZERO
@@ -611,24 +528,24 @@ def _price(part: _Part, include_vat: bool, left_over: Decimal) -> tuple[list[dic
             base, rest = _nearest_net(part, left_over)
     unit_price = _unit_price(base, quantity)
     if unit_price is not None:
-        return [_item(part, quantity, unit_price)], rest
+        return [_item(part, quantity, unit_price, include_vat)], rest
     # So many units that no 4-decimal unit price reaches the amount: all units but one at a
     # near price, and the last unit alone takes what remains.
     unit_price = round_unit_price(base / quantity)
     _net, vat, gross = item_amounts(quantity - 1, unit_price, part.rate, ZERO, include_vat)
-    first = _item(part, quantity - 1, unit_price)
+    first = _item(part, quantity - 1, unit_price, include_vat)
     last = replace(part, quantity=1, gross=part.gross - gross, shop_vat=part.shop_vat - vat)
     items, rest = _price(last, include_vat, left_over)
     return [first, *items], rest
 
 
-def _item(part: _Part, quantity: Decimal, unit_price: Decimal) -> dict:
-    return {
-        "productId": part.product_id,
-        "name": part.name,
-        "quantity": decimal_text(quantity),
-        "unitId": part.unit_id,
-        "unitPrice": decimal_text(unit_price),
-        "vatRate": decimal_text(part.rate),
-        "discountPercent": "0",
-    }
+def _item(part: _Part, quantity: Decimal, unit_price: Decimal, include_vat: bool) -> OrderItem:
+    return OrderItem(
+        name=part.name,
+        quantity=quantity,
+        unit_price=unit_price,
+        price_includes_vat=include_vat,
+        vat_rate=part.rate,
+        good_id=part.good_id,
+        unit_id=part.unit_id,
+    )

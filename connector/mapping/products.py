@@ -1,191 +1,263 @@
-"""Pure mapping of FLOWii's category tree and products to the shop's categories and
-products: which categories are imported, in what order, and each product's shop fields."""
+"""A FLOWii good as the shop's product: each field checked before use, the price converted to
+the shop's prices-with-VAT setting, the tax class, the stock figure where one is imported. Pure."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from .fingerprints import ProductPrint, product_print, read_product_print, stock_text
+from .fingerprints import digest as fingerprint  # noqa: F401  (the customers stream uses it)
+from .money import HUNDRED, round_cent
+from .refusals import Refusal
+
+# The shop keeps SKUs in a column of 100 characters (wc_product_meta_lookup.sku).
+MAX_SKU = 100
+# Past this a price is a typo or garbage (29 digits, 1e400), not a price.
+MAX_PRICE = Decimal(10) ** 9
+MAX_STOCK = 10**15
+_NUMBER_TEXT = re.compile(r"\s*-?\d+(\.\d+)?\s*")
+WITH_VAT, WITHOUT_VAT = 0, 1  # FLOWii's selling-price-type
+SERVICE = 1  # FLOWii's good type
 
 
-def fingerprint(payload: dict) -> str:
-    """A stable digest of what was written, to skip writes that would change nothing."""
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Good:
+    """A FLOWii good whose fields were all found usable."""
+
+    id: int
+    name: str
+    sku: str
+    price: Decimal
+    price_type: int
+    vat_rate: Decimal
+    attributes: dict
 
 
-@dataclass
-class CategoryPlan:
-    """The FLOWii categories to import, parents before children, and the problems found."""
-
-    ordered: list[dict]
-    excluded_ids: set[int]
-    problems: list[tuple[dict, str]]
-
-
-def plan_categories(categories: list[dict], excluded_roots: list[int]) -> CategoryPlan:
-    """Orders FLOWii categories parents first, leaving out the excluded roots and their
-    subtrees. A category whose parent is missing goes to the top level (with a problem
-    noted); categories in a parent cycle are left out (with a problem noted)."""
-    by_id = {c["id"]: c for c in categories}
-    children: dict[int | None, list[dict]] = {}
-    problems: list[tuple[dict, str]] = []
-    for cat in categories:
-        parent = cat.get("parentId")
-        if parent is not None and parent not in by_id:
-            problems.append((cat, "parent_missing"))
-            parent = None
-        children.setdefault(parent, []).append(cat)
-
-    excluded: set[int] = set()
-    stack = [i for i in excluded_roots if i in by_id]
-    while stack:
-        current = stack.pop()
-        if current in excluded:
-            continue
-        excluded.add(current)
-        stack.extend(c["id"] for c in children.get(current, []))
-
-    ordered: list[dict] = []
-    reached: set[int] = set()
-    queue = sorted(children.get(None, []), key=lambda c: c["id"])
-    while queue:
-        cat = queue.pop(0)
-        if cat["id"] in reached:
-            continue
-        reached.add(cat["id"])
-        if cat["id"] not in excluded:
-            ordered.append(cat)
-        queue.extend(sorted(children.get(cat["id"], []), key=lambda c: c["id"]))
-    for cat in categories:
-        if cat["id"] not in reached and cat["id"] not in excluded:
-            problems.append((cat, "cycle"))
-    return CategoryPlan(ordered=ordered, excluded_ids=excluded, problems=problems)
+def number(value) -> Decimal | None:
+    """A JSON number (or its text) as a Decimal; None for anything else (true, "abc",
+    infinity: 1e400 arrives as a float infinity)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+        return amount if amount.is_finite() else None
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:  # pragma: no cover (the pattern rules it out)
+            return None
+    return None
 
 
-def category_payload(cat: dict, shop_parent_id: int) -> dict:
-    return {"name": (cat.get("name") or "").strip(), "parent": shop_parent_id}
-
-
-class ProductProblem(Exception):
-    """A FLOWii product that cannot be imported as it is: `.reason` says why and the fix."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _not_a_number(what: str, value) -> str:
-    # Whole sentences per field, so each language can word them its own way.
-    texts = {
-        "price": _("its price “%(value)s” is not a number"),
-        "VAT rate": _("its VAT rate “%(value)s” is not a number"),
-        "stock count": _("its stock count “%(value)s” is not a number"),
+def who(raw: dict) -> dict:
+    """The values a sentence names a good by, whatever state its fields are in."""
+    name, sku = raw.get("name"), raw.get("serial_nr")
+    return {
+        "id": raw.get("id") if raw.get("id") not in (None, "") else "—",
+        "name": name.strip() if isinstance(name, str) and name.strip() else "—",
+        "sku": str(sku).strip() if isinstance(sku, str | int) and str(sku).strip() else "—",
     }
-    return texts[what] % {"value": value}
 
 
-def _not_an_amount(what: str, value) -> str:
-    texts = {
-        "price": _("its price “%(value)s” is not a valid amount"),
-        "VAT rate": _("its VAT rate “%(value)s” is not a valid amount"),
-        "stock count": _("its stock count “%(value)s” is not a valid amount"),
-    }
-    return texts[what] % {"value": value}
+def read_good(raw: dict) -> Good:
+    """The good, or a Refusal naming the first field that is unusable."""
+    good_id = raw.get("id")
+    if not isinstance(good_id, int) or isinstance(good_id, bool) or good_id <= 0:
+        raise Refusal("good.bad_id", value=repr(good_id))
+    sku = raw.get("serial_nr")
+    if isinstance(sku, int) and not isinstance(sku, bool):
+        sku = str(sku)
+    if not isinstance(sku, str) or not sku.strip():
+        raise Refusal("good.no_serial_nr")
+    sku = sku.strip()
+    if len(sku) > MAX_SKU:
+        raise Refusal("good.sku_too_long", length=len(sku), limit=MAX_SKU)
+    name = raw.get("name")
+    if not isinstance(name, str):
+        raise Refusal("good.bad_name", value=repr(name)[:80])
+    if not name.strip():
+        raise Refusal("good.no_name")
+    price = number(raw.get("selling_price"))
+    if price is None:
+        raise Refusal("good.bad_price", value=repr(raw.get("selling_price"))[:80])
+    if price < 0 or price >= MAX_PRICE:
+        raise Refusal("good.price_out_of_range", value=str(raw.get("selling_price"))[:80])
+    price_type = raw.get("selling_price_type")
+    if price_type not in (WITH_VAT, WITHOUT_VAT) or isinstance(price_type, bool):
+        raise Refusal("good.bad_price_type", value=repr(price_type))
+    rate = number(raw.get("vat_rate"))
+    if rate is None or not 0 <= rate <= 100:
+        raise Refusal("good.bad_vat_rate", value=repr(raw.get("vat_rate")))
+    attributes = raw.get("attributes") if isinstance(raw.get("attributes"), dict) else {}
+    return Good(good_id, " ".join(name.split()), sku, price, price_type, rate, attributes)
 
 
-def _amount(value, what: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ProductProblem(_not_a_number(what, value)) from None
-    if not amount.is_finite() or amount < 0:
-        raise ProductProblem(_not_an_amount(what, value))
-    return amount
+def sku_key(sku: str) -> str:
+    """SKUs as the shop compares them (MySQL: regardless of case; FLOWii's spaces trimmed)."""
+    return sku.strip().casefold()
 
 
-def shop_price(amount: Decimal) -> str:
-    """WooCommerce keeps prices as unpadded decimal strings ("25", "12.5")."""
-    text = format(amount.quantize(Decimal("0.01")).normalize(), "f")
-    return text
+def sku_conflicts(goods: list[Good]) -> dict[int, Good]:
+    """Good id -> another good whose serial-nr is the same to the shop. Neither is linked:
+    whichever was would flip between runs."""
+    first: dict[str, Good] = {}
+    found: dict[int, Good] = {}
+    for good in goods:
+        other = first.setdefault(sku_key(good.sku), good)
+        if other.id != good.id:
+            found[good.id] = other
+            found.setdefault(other.id, good)
+    return found
 
 
-def product_payload(
-    product: dict,
-    *,
-    prices_with_vat: bool,
-    shop_category_id: int | None,
-    tax_classes: dict[Decimal, str],
-) -> dict:
-    """The shop fields the connector owns for one FLOWii product. Descriptions, images and
-    publish state are never part of it (new products get status draft separately)."""
-    code = (product.get("code") or "").strip()
-    if not code:
-        raise ProductProblem(_("it has no product number (code) in FLOWii"))
-    name = (product.get("name") or "").strip()
-    if not name:
-        raise ProductProblem(_("it has no name in FLOWii"))
-    price_field = "priceWithVat" if prices_with_vat else "priceWithoutVat"
-    price = _amount(product.get(price_field), "price")
-    payload: dict = {
-        "name": name,
-        "sku": code,
-        "regular_price": shop_price(price),
-        "categories": [{"id": shop_category_id}] if shop_category_id else [],
-    }
-    rate = product.get("vatRate")
-    if rate not in (None, ""):
-        rate_value = _amount(rate, "VAT rate").normalize()
-        if rate_value in tax_classes:
-            payload["tax_class"] = tax_classes[rate_value]
-    if not product.get("isActive", True):
-        payload.update(manage_stock=False, stock_status="outofstock")
-    elif product.get("isStockItem", True):
-        quantity = _amount(product.get("stockQuantity") or "0", "stock count")
-        payload.update(manage_stock=True, stock_quantity=int(quantity))
-    else:
-        payload.update(manage_stock=False, stock_status="instock")
-    return payload
+def shop_price(good: Good, prices_with_vat: bool) -> Decimal:
+    """The selling price as the shop enters prices, rounded half up to the cent."""
+    factor = 1 + good.vat_rate / HUNDRED
+    given_with_vat = good.price_type == WITH_VAT
+    if given_with_vat == prices_with_vat:
+        return round_cent(good.price)
+    return round_cent(good.price * factor if prices_with_vat else good.price / factor)
 
 
-def product_notes(product: dict, tax_classes: dict[Decimal, str]) -> list[str]:
-    """What the shop owner should know about an imported product (for a warning line)."""
-    notes = []
-    rate = product.get("vatRate")
-    try:
-        known = rate in (None, "") or Decimal(str(rate)).normalize() in tax_classes
-    except InvalidOperation:
-        known = False
-    if not known:
-        notes.append(
-            _(
-                "its VAT rate %(rate)s %% matches no tax rate of the shop, so its tax class was "
-                "left as it is; add the rate in WooCommerce (Settings, Tax)"
-            )
-            % {"rate": rate}
-        )
-    if not product.get("isActive", True):
-        notes.append(_("it is inactive in FLOWii, so it was set out of stock"))
-    return notes
+def price_text(amount: Decimal) -> str:
+    return format(round_cent(amount), "f")
 
 
 def tax_classes_by_rate(shop_tax_rates: list[dict], country: str = "SK") -> dict[Decimal, str]:
-    """VAT rate -> the shop's tax class with that rate for the shop's country (standard is
-    ""). Where two classes share a rate, the standard one wins, then the first."""
+    """VAT rate -> the shop's tax class with that rate ("" is the standard class). Where two
+    classes share a rate, the standard one wins, then the first in the shop's order."""
     found: dict[Decimal, str] = {}
     rates = sorted(
-        shop_tax_rates, key=lambda r: (r.get("class") not in ("standard", ""), r.get("order", 0))
+        shop_tax_rates,
+        key=lambda r: (r.get("class") not in ("standard", ""), r.get("order") or 0),
     )
     for rate in rates:
         if rate.get("country") not in (country, "", None):
             continue
-        try:
-            value = Decimal(str(rate.get("rate"))).normalize()
-        except InvalidOperation:
+        value = number(rate.get("rate"))
+        if value is None:
             continue
         klass = rate.get("class") or "standard"
-        found.setdefault(value, "" if klass == "standard" else klass)
+        found.setdefault(value.normalize(), "" if klass == "standard" else klass)
     return found
+
+
+def product_fields(
+    good: Good,
+    *,
+    prices_with_vat: bool,
+    tax_classes: dict[Decimal, str],
+    shop_categories: tuple[int, ...],
+    service: bool,
+) -> tuple[dict, Refusal | None]:
+    """The shop fields the connector owns, and a note when the good's VAT rate has no tax
+    class in the shop (its tax class is then left as it is). Descriptions, images and the
+    publish state are never among them; a new product's draft status is added on create."""
+    fields = {
+        "name": good.name,
+        "sku": good.sku,
+        "regular_price": price_text(shop_price(good, prices_with_vat)),
+        "categories": [{"id": i} for i in shop_categories],
+        "virtual": service,
+    }
+    klass = tax_classes.get(good.vat_rate.normalize())
+    if klass is None:
+        return fields, Refusal("good.unknown_vat_rate", rate=format(good.vat_rate.normalize(), "f"))
+    fields["tax_class"] = klass
+    return fields, None
+
+
+def stock_figure(good: Good, attribute: str) -> tuple[int | None, Refusal | None]:
+    """The stock the shop is to show, from the attribute the owner named (None: no figure,
+    stock left alone), and a note when the figure had to be changed or could not be used."""
+    if not attribute:
+        return None, None
+    if attribute not in good.attributes:
+        return None, Refusal("stock.missing", attribute=attribute)
+    raw = good.attributes[attribute]
+    amount = number(raw)
+    if amount is None or abs(amount) >= MAX_STOCK:
+        return None, Refusal("stock.not_a_number", attribute=attribute, value=repr(raw)[:80])
+    if amount < 0:
+        return 0, Refusal("stock.negative", value=str(raw))
+    whole = int(amount)  # toward zero: for a positive figure, rounded down
+    if whole != amount:
+        return whole, Refusal("stock.fractional", value=str(raw), sent=whole)
+    return whole, None
+
+
+def stock_fields(quantity: int) -> dict:
+    return {"manage_stock": True, "stock_quantity": quantity}
+
+
+@dataclass(frozen=True)
+class Write:
+    """What a product needs in the shop: the fields to send (empty: nothing), the
+    fingerprint to keep once they are written, and whether its prices are written again
+    because the shop switched between prices with and without VAT."""
+
+    send: dict
+    fingerprint: ProductPrint
+    mode_switched: bool
+
+
+def what_to_write(
+    fields: dict,
+    stored: str | None,
+    *,
+    prices_with_vat: bool,
+    stock: int | None,
+    stock_imported: bool,
+) -> Write:
+    """Fields are sent when they (or the shop's price mode) changed; the stock figure when
+    it changed, and only then, whether or not anything else did. `stock` None with
+    `stock_imported`: this run has no usable figure, so the last one sent is kept."""
+    old = read_product_print(stored)
+    kept_stock = stock_text(stock) if stock is not None else (old.stock if stock_imported else "")
+    new = product_print(fields, prices_with_vat=prices_with_vat, stock=kept_stock)
+    send: dict = {}
+    if (old.mode, old.fields) != (new.mode, new.fields):
+        send.update(fields)
+    if stock is not None and stock_text(stock) != old.stock:
+        send.update(stock_fields(stock))
+    switched = old.mode is not None and old.mode != new.mode
+    return Write(send, new, switched)
+
+
+def shop_answer(error: dict | None) -> tuple[str, int | None]:
+    """What a refused product write means: "ok"; "gone" (the linked product was deleted in
+    the shop); "sku_taken" with the shop product that has the SKU (made meanwhile);
+    "refused" (anything else: logged with the shop's words)."""
+    if not error:
+        return "ok", None
+    code = error.get("code")
+    if code in ("woocommerce_rest_product_invalid_id", "woocommerce_rest_invalid_id"):
+        return "gone", None
+    holder = (error.get("data") or {}).get("resource_id")
+    if code == "product_invalid_sku" and isinstance(holder, int) and holder > 0:
+        return "sku_taken", holder
+    return "refused", None
+
+
+def category_answer(error: dict | None) -> tuple[str, int | None]:
+    """The same for a category: "gone" (deleted in the shop), "exists" (a shop category of
+    that name under that parent), "refused"."""
+    if not error:
+        return "ok", None
+    code = error.get("code")
+    if code == "woocommerce_rest_term_invalid":
+        return "gone", None
+    holder = (error.get("data") or {}).get("resource_id")
+    if code == "term_exists" and isinstance(holder, int) and holder > 0:
+        return "exists", holder
+    return "refused", None
+
+
+def shop_words(error: dict | None) -> str:
+    error = error or {}
+    return str(error.get("message") or error.get("code") or "?")[:300]

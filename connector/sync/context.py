@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from ..http import ends_run
 from ..models import Bookmark, SyncLog, SyncRun
+from ..wording import Wording
 from . import locks
 
 logger = logging.getLogger("connector.sync")
@@ -36,6 +37,7 @@ class RunContext:
         self.full = full
         self._lock = threading.Lock()
         self._counts = dict.fromkeys(SyncRun.COUNTS, 0)
+        self._by_kind: dict[str, dict[str, int]] = {}
         self._pending_logs: list[SyncLog] = []
         self._done = 0
         self._total = 0
@@ -46,15 +48,26 @@ class RunContext:
         self._read_at: dict[str, datetime] = {}
 
     # -- counts and progress ------------------------------------------------------
-    def count(self, name: str, n: int = 1) -> None:
+    def count(self, name: str, n: int = 1, kind: str = "") -> None:
+        """Counts `n` records as `name` (read, created, ...), for the run and for their kind
+        (order, partner, product, category), so an orders run that made partners too says
+        how many of each."""
         with self._lock:
             self._counts[name] += n
+            if kind:
+                per_kind = self._by_kind.setdefault(kind, dict.fromkeys(SyncRun.COUNTS, 0))
+                per_kind[name] += n
         self._maybe_flush()
 
     @property
     def counts(self) -> dict:
         with self._lock:
             return dict(self._counts)
+
+    @property
+    def counts_by_kind(self) -> dict:
+        with self._lock:
+            return {kind: dict(counts) for kind, counts in self._by_kind.items()}
 
     def progress(self, done: int | None = None, total: int | None = None, label=None, step=0):
         with self._lock:
@@ -69,6 +82,7 @@ class RunContext:
 
     # -- log ----------------------------------------------------------------------
     def log(self, level: str, message: str, *, kind: str = "", shop_id="", flowii_id="") -> None:
+        stored = message.stored() if isinstance(message, Wording) else {"code": "", "params": {}}
         entry = SyncLog(
             run=self.run,
             level=level,
@@ -76,6 +90,8 @@ class RunContext:
             shop_id="" if shop_id in (None, "") else str(shop_id),
             flowii_id="" if flowii_id in (None, "") else str(flowii_id),
             message=str(message),
+            code=stored["code"][:100],
+            params=stored["params"],
         )
         py_level = {"info": logging.INFO, "warning": logging.WARNING}.get(level, logging.ERROR)
         logger.log(py_level, "run %s %s %s/%s: %s", self.run.pk, kind, shop_id, flowii_id, message)
@@ -166,6 +182,7 @@ class RunContext:
         with self._lock:
             logs, self._pending_logs = self._pending_logs, []
             fields = dict(self._counts)
+            fields["counts_by_kind"] = {k: dict(v) for k, v in self._by_kind.items()}
             fields.update(
                 progress_done=self._done, progress_total=self._total, progress_label=self._label
             )

@@ -8,11 +8,11 @@ import logging
 
 from django.conf import settings as django_settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from ..clients import NotConfigured, build_clients
 from ..http import RemoteError
 from ..models import Settings, SyncRun
+from ..wording import Wording, words
 from . import locks
 from .context import RunContext
 from .locks import RunRefused
@@ -84,7 +84,7 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
     ctx = RunContext(run, settings, full=full)
     ctx.order_id = order_id
     # What the record says if the process is stopped in the middle (SystemExit, Ctrl-C).
-    status, reason = SyncRun.Status.FAILED, _("The run was interrupted.")
+    status, reason = SyncRun.Status.FAILED, words("run.interrupted")
     try:
         ctx.woo, ctx.flowii = clients or build_clients(settings)
         for stream in streams:
@@ -92,9 +92,7 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
         status, reason = SyncRun.Status.SUCCEEDED, ""
         if ctx.counts["failed"]:
             status = SyncRun.Status.PARTLY_FAILED
-            reason = _("%(n)s records failed; they are tried again on the next run.") % {
-                "n": ctx.counts["failed"]
-            }
+            reason = words("run.partly_failed", n=ctx.counts["failed"])
         ctx.save_bookmarks()
     except (NotConfigured, RemoteError) as exc:
         status, reason = SyncRun.Status.FAILED, str(exc)
@@ -102,14 +100,19 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
     except Exception as exc:  # the run must end with a status whatever happened
         logger.exception("run %s failed unexpectedly", run.pk)
         status = SyncRun.Status.FAILED
-        reason = _("Unexpected error: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        reason = words("run.unexpected", error=f"{type(exc).__name__}: {exc}")
         ctx.error(reason)
     finally:
         ctx.flush()
         # The end is written before the lock is let go, so no later run of the same kind can
         # appear to have started before this one finished.
+        stored = reason.stored() if isinstance(reason, Wording) else {"code": "", "params": {}}
         SyncRun.objects.filter(pk=run.pk).update(
-            status=status, reason=reason, finished_at=timezone.now()
+            status=status,
+            reason=str(reason),
+            reason_code=stored["code"],
+            reason_params=stored["params"],
+            finished_at=timezone.now(),
         )
         locks.release(run)
     run.refresh_from_db()

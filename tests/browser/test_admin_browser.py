@@ -22,8 +22,9 @@ from connector.models import (
     SyncRun,
 )
 from connector.scheduling import SYNC_NAME
+from sandbox import flowii_seed as seed
 from sandbox.configure import configure_for_sandbox
-from sandbox.seed import FLOWII_CHOICES
+from sandbox.flowii_seed import FLOWII_CHOICES
 from tests.browser.conftest import RUN_TIMEOUT, log_in
 from tests.conftest import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD, WOO_KEY, WOO_SECRET
 
@@ -72,20 +73,37 @@ def test_fill_settings_against_the_sandbox(admin_page, live_server, woo_server, 
 
     expect(messages(page)).to_contain_text("Shop: connected to")
     expect(messages(page)).to_contain_text("The shop's prices are entered with VAT.")
-    expect(messages(page)).to_contain_text("FLOWii: connected as demo@flowii.test")
+    # The sandbox's login may use two firms: the owner picks one.
+    expect(messages(page)).to_contain_text("the login may use 2 firms")
     expect(page.locator(".connector-flowii-error")).to_have_count(0)
     expect(page.locator("#id_flowii_password_helptext")).to_contain_text("Set.")
     expect(page.locator("#id_flowii_password")).to_have_value("")
+    expect(page.locator("#id_flowii_company_id option")).to_have_count(3)
+    page.select_option("#id_flowii_company_id", label="Moja firma s.r.o.")
+    save(page)
+    expect(messages(page)).to_contain_text("FLOWii: connected as demo@flowii.test to Moja firma")
+    expect(messages(page)).to_contain_text("still choose: Supplier company")
+    expect(page.locator(".connector-missing-choices")).to_contain_text("Supplier company")
 
-    # The FLOWii account's data is offered; the category tree is indented.
-    expect(page.locator("#id_supplier_company_id option")).to_have_count(4)
-    child = page.locator("#id_non_stock_category_ids option[value='102']")
+    # The firm's data is offered; the category tree is indented.
+    child = page.locator(f"#id_non_stock_category_ids option[value='{seed.CATEGORY_MONTAZ}']")
     assert child.evaluate("o => o.textContent") == "\u00a0" * 4 + "Montáž a servis"
-    page.select_option("#id_supplier_company_id", label="Moja firma s.r.o. (IČO 36123455)")
-    page.select_option("#id_customer_type_id", label="Zákazník")
-    page.select_option("#id_non_stock_unit_id", label="kus (ks)")
-    page.select_option("#id_non_stock_category_ids", ["101"])
-    page.select_option("#id_shipping_category_ids", ["103"])
+    # The number series follows the supplier company: only its own series are shown.
+    series = page.locator("#id_numbering_sequence_id")
+    page.select_option("#id_supplier_company_data_id", label="Moja firma Veľkoobchod s.r.o.")
+    expect(series).to_have_value(str(seed.SEQ_OPV))
+    expect(series.locator(f"option[value='{seed.SEQ_OP}']")).to_be_hidden()
+    page.select_option("#id_supplier_company_data_id", label="Moja firma s.r.o.")
+    expect(series).to_have_value(str(seed.SEQ_OP))
+    page.select_option("#id_business_relationship_id", label="Zákazník")
+    subtype = page.locator("#id_business_relationship_subtype_id")
+    expect(subtype.locator(f"option[value='{seed.BR_ZAUJEM}']")).to_be_hidden()
+    page.select_option("#id_business_relationship_subtype_id", label="Maloobchod")
+    page.select_option("#id_non_stock_unit_id", label="ks")
+    page.select_option("#id_non_stock_category_ids", [str(seed.CATEGORY_SLUZBY)])
+    page.select_option("#id_shipping_category_ids", [str(seed.CATEGORY_DOPRAVA)])
+    page.select_option("#id_partner_custom_field_id", label="ID v e-shope")
+    expect(page.locator("#id_stock_attribute_helptext")).to_contain_text("offers no stock count")
 
     # A schedule under five minutes is refused, then a valid one is saved.
     page.select_option("#id_schedule", "interval")
@@ -95,18 +113,39 @@ def test_fill_settings_against_the_sandbox(admin_page, live_server, woo_server, 
     page.fill("#id_schedule_minutes", "15")
     save(page)
     expect(messages(page)).to_contain_text("was changed successfully")
+    expect(messages(page)).to_contain_text("everything the connector needs is there")
+    expect(page.locator(".connector-missing-choices")).to_have_count(0)
 
     saved = Settings.load()
-    assert (saved.supplier_company_id, saved.customer_type_id, saved.non_stock_unit_id) == (
-        1,
-        11,
-        21,
+    assert (
+        saved.flowii_company_id,
+        saved.supplier_company_data_id,
+        saved.numbering_sequence_id,
+        saved.business_relationship_id,
+        saved.business_relationship_subtype_id,
+        saved.non_stock_unit_id,
+        saved.partner_custom_field_id,
+    ) == (
+        seed.COMPANY_MOJA_FIRMA,
+        seed.CD_MOJA_FIRMA,
+        seed.SEQ_OP,
+        seed.BR_ZAKAZNIK,
+        seed.BR_MALOOBCHOD,
+        seed.UNIT_KS,
+        seed.CUSTOM_FIELD_ESHOP_ID,
     )
-    assert (saved.non_stock_category_ids, saved.shipping_category_ids) == ([101], [103])
+    assert (saved.non_stock_category_ids, saved.shipping_category_ids) == (
+        [seed.CATEGORY_SLUZBY],
+        [seed.CATEGORY_DOPRAVA],
+    )
     assert (saved.flowii_password, saved.shop_consumer_secret) == (FLOWII_PASSWORD, WOO_SECRET)
     row = Schedule.objects.get(name=SYNC_NAME)
     assert (row.schedule_type, row.minutes) == (Schedule.MINUTES, 15)
     assert FLOWII_PASSWORD not in page.content()
+
+    # The check button says the same without saving.
+    page.click("#connector-check")
+    expect(messages(page)).to_contain_text("everything the connector needs is there")
 
 
 def test_wrong_flowii_password_is_reported_in_words(
@@ -120,20 +159,22 @@ def test_wrong_flowii_password_is_reported_in_words(
     expect(messages(page)).to_contain_text("FLOWii: the login e-mail or password is wrong")
     expect(messages(page)).to_contain_text("Shop: connected to")
     expect(page.locator(".connector-flowii-error")).to_contain_text("password is wrong")
-    # The saved choice stays selected although FLOWii cannot list the companies now.
-    selected = page.locator("#id_supplier_company_id option:checked")
-    expect(selected).to_have_text("#1 (saved)")
+    # The saved choice stays selected although FLOWii cannot list the company data now.
+    selected = page.locator("#id_supplier_company_data_id option:checked")
+    expect(selected).to_have_text(f"#{seed.CD_MOJA_FIRMA} (saved)")
 
 
 # -- mapping ---------------------------------------------------------------------------------
 
 
 def _map_rows(page, column: str, wanted: dict):
-    for key, flowii_id in wanted.items():
+    """`wanted`: {shop key: {field name: FLOWii id}}."""
+    for key, fields in wanted.items():
         row = page.locator("#result_list tbody tr").filter(
             has=page.locator(f"td.field-{column}", has_text=re.compile(f"^{re.escape(key)}$"))
         )
-        row.locator("select").select_option(str(flowii_id))
+        for name, flowii_id in fields.items():
+            row.locator(f"td.field-{name} select").select_option(str(flowii_id))
     save(page)
 
 
@@ -150,21 +191,34 @@ def test_map_shipping_and_payment(admin_page, live_server, woo_server, flowii_se
     enabled = ShippingMapping.objects.filter(enabled=True).count()
     expect(page.locator("tr:has(.connector-unmapped)")).to_have_count(enabled)
     expect(page.locator("td.field-title", has_text="Slovenská pošta")).to_be_visible()
-    _map_rows(page, "method", FLOWII_CHOICES["shipping_mapping"])
+    wanted = {
+        key: {"flowii_delivery_type_id": c["delivery_type_id"], "flowii_good_id": c["good_id"]}
+        for key, c in FLOWII_CHOICES["shipping_mapping"].items()
+    }
+    _map_rows(page, "method", wanted)
     expect(messages(page)).to_contain_text("changed successfully")
     expect(page.locator(".connector-unmapped")).to_have_count(0)
-    mapped = {m.key: m.flowii_product_id for m in ShippingMapping.objects.all()}
+    mapped = {
+        m.key: {"delivery_type_id": m.flowii_delivery_type_id, "good_id": m.flowii_good_id}
+        for m in ShippingMapping.objects.all()
+    }
     assert mapped == FLOWII_CHOICES["shipping_mapping"]
-    assert ShippingMapping.objects.get(method_id="local_pickup").flowii_product_name == (
-        "Osobný odber"
+    pickup = ShippingMapping.objects.get(method_id="local_pickup")
+    assert (pickup.flowii_delivery_type_name, pickup.flowii_good_name) == (
+        "Osobný odber",
+        "Osobný odber",
     )
 
     page.goto(f"{live_server.url}{PAYMENTS}")
     page.click("#connector-refresh")
     expect(messages(page)).to_contain_text("payment gateways from the shop.")
-    _map_rows(page, "gateway", FLOWII_CHOICES["payment_mapping"])
+    wanted = {
+        gateway: {"flowii_payment_method_id": method}
+        for gateway, method in FLOWII_CHOICES["payment_mapping"].items()
+    }
+    _map_rows(page, "gateway", wanted)
     expect(messages(page)).to_contain_text("changed successfully")
-    mapped = {p.gateway_id: p.flowii_payment_type_id for p in PaymentMapping.objects.all()}
+    mapped = {p.gateway_id: p.flowii_payment_method_id for p in PaymentMapping.objects.all()}
     assert mapped == FLOWII_CHOICES["payment_mapping"]
 
 
@@ -192,7 +246,7 @@ def test_each_button_runs_to_the_end_with_its_counts(
     configure_for_sandbox(woo_server.url, flowii_server.url)
     page = admin_page
     page.goto(f"{live_server.url}{SYNC}")
-    flowii = flowii_server.service.tables
+    flowii = flowii_server.service.firms[seed.COMPANY_MOJA_FIRMA]  # the firm configured
     shop = woo_server.service.shop
     shop_records_before = len(shop.products) + len(shop.categories)
     buttons = [
@@ -203,7 +257,7 @@ def test_each_button_runs_to_the_end_with_its_counts(
     ]
     exported_statuses = set(Settings.load().order_statuses)
     for kind, label in buttons:
-        partners_before, orders_before = len(flowii["partners"].rows), len(flowii["orders"].rows)
+        partners_before, orders_before = len(flowii.partners), len(flowii.documents)
         page.click(f"button.connector-run[data-kind='{kind}']")
         expect(messages(page)).to_contain_text("has started")
         row = _finished_row(page, label)
@@ -219,14 +273,16 @@ def test_each_button_runs_to_the_end_with_its_counts(
             "skipped": run.skipped,
             "failed": run.failed,
         }
-        new_partners = len(flowii["partners"].rows) - partners_before
-        new_orders = len(flowii["orders"].rows) - orders_before
+        new_partners = len(flowii.partners) - partners_before
+        new_orders = len(flowii.documents) - orders_before
         if kind == "products":
             # Every product and category it says it created is new in the shop.
             added = len(shop.products) + len(shop.categories) - shop_records_before
             assert shown["created"] == added > 0
         if kind == "customers":
-            assert shown["created"] == new_partners == len(shop.customers) > 0
+            # Buyers FLOWii already knows (by e-mail or IČO) are updated, the rest created.
+            assert shown["created"] == new_partners > 0
+            assert shown["created"] + shown["updated"] == shown["read"]
         if kind == "orders":
             # Every order of an exported status went over; guests became partners on the way.
             wanted = [o for o in shop.orders.values() if o["status"] in exported_statuses]

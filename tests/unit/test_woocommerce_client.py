@@ -18,6 +18,7 @@ import responses
 from connector.http import (
     AuthenticationError,
     MalformedResponse,
+    OutcomeUnknown,
     RateLimited,
     Unavailable,
     ValidationError,
@@ -315,7 +316,7 @@ def test_batch_with_creates_is_not_repeated_but_updates_are():
     client, sleeps = https_client()
     with responses.RequestsMock() as rsps:
         rsps.post(API + "orders/batch", body=requests.exceptions.ConnectionError("reset"))
-        with pytest.raises(Unavailable):
+        with pytest.raises(OutcomeUnknown):
             client.batch("orders", create=[{"status": "processing"}])
         assert len(rsps.calls) == 1
     with responses.RequestsMock() as rsps:

@@ -1,8 +1,10 @@
 """Secrets and access: with known secret values entered through the admin and every flow run
 (each kind of sync, a re-send, a failing login to FLOWii, the schedule, the purge), the
-secrets appear nowhere in clear: not in any database row (logs, runs, django-q task and
-schedule rows, settings), not in any admin page, not in the log output. Admin logins are
-throttled, and a plain http:// shop address is accepted only with a warning."""
+secrets appear nowhere in clear: not in any database row (logs, runs, order intents, django-q
+task and schedule rows, settings), not in any admin page, not in the log output. Nor do the
+FLOWii access and refresh tokens the runs were given (short-lived, so renewed many times).
+Admin logins are throttled, and a plain http:// shop address is accepted only with a
+warning."""
 
 from __future__ import annotations
 
@@ -19,10 +21,10 @@ from django_q.signing import SignedPackage
 from connector import tasks
 from connector.models import Link, Settings, SyncRun
 from connector.sync.runner import run
+from sandbox import flowii_sim
 from sandbox.configure import configure_for_sandbox
 from sandbox.woo_auth import ApiKey
-
-from .test_admin import SETTINGS_URL, form_data
+from tests.admin.helpers import SETTINGS_URL, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +37,16 @@ SECRET_VALUES = {
 
 
 @pytest.fixture
-def own_secrets(woo_server, flowii_server):
-    """Call it to make both simulators accept only the secrets of this test."""
-    woo, flowii = woo_server.service, flowii_server.service
+def own_secrets(woo_server, flowii_server, monkeypatch):
+    """Call it to make both simulators accept only the secrets of this test (the FLOWii
+    simulator checks the password and the API key against its module's values)."""
+    woo = woo_server.service
 
     def apply():
         woo.keys.clear()
         woo.keys[key.consumer_key] = key
-        flowii.password = SECRET_VALUES["flowii_password"]
-        flowii.api_key = SECRET_VALUES["flowii_api_key"]
+        monkeypatch.setattr(flowii_sim, "PASSWORD", SECRET_VALUES["flowii_password"])
+        monkeypatch.setattr(flowii_sim, "API_KEY", SECRET_VALUES["flowii_api_key"])
 
     key = ApiKey(
         SECRET_VALUES["shop_consumer_key"], SECRET_VALUES["shop_consumer_secret"], "read_write"
@@ -52,8 +55,22 @@ def own_secrets(woo_server, flowii_server):
     yield apply
     woo.keys.clear()
     woo.keys.update(original)
-    for name in ("password", "api_key"):
-        flowii.__dict__.pop(name, None)
+
+
+class TokensHanded:
+    """Every access and refresh token the simulated FLOWii hands out while it is on."""
+
+    def __init__(self, service, monkeypatch):
+        self.values: set[str] = set()
+        token = service._token
+
+        def remembering(request):
+            answer = token(request)
+            body = answer.body if isinstance(answer.body, dict) else {}
+            self.values |= {body[k] for k in ("access_token", "refresh_token") if body.get(k)}
+            return answer
+
+        monkeypatch.setattr(service, "_token", remembering)
 
 
 def _all_text_in_database() -> str:
@@ -98,11 +115,14 @@ def _admin_pages(client) -> str:
 
 
 def test_secrets_appear_nowhere_in_clear(
-    admin_client, woo_server, flowii_server, own_secrets, caplog, capsys
+    admin_client, woo_server, flowii_server, own_secrets, caplog, capsys, monkeypatch
 ):
     caplog.set_level(logging.DEBUG)
     configure_for_sandbox(woo_server.url, flowii_server.url)
     own_secrets()
+    tokens = TokensHanded(flowii_server.service, monkeypatch)
+    # Tokens that live two seconds: the runs renew them (refresh grants) many times.
+    flowii_server.service.token_ttl = 2
     settings = Settings.load()
     response = admin_client.post(
         SETTINGS_URL,
@@ -122,7 +142,9 @@ def test_secrets_appear_nowhere_in_clear(
     tasks.resend_order(int(order_link.shop_id))
     tasks.purge_logs()
     # A failing flow: FLOWii refuses the password (the error must not echo it).
-    flowii_server.service.password = "changed-in-flowii"
+    monkeypatch.setattr(flowii_sim, "PASSWORD", "changed-in-flowii")
+    flowii_server.service.tokens.clear()
+    flowii_server.service.refresh_tokens.clear()
     failed = run("products")
     assert failed.status == SyncRun.Status.FAILED and "password" in failed.reason.lower()
     admin_client.post(SETTINGS_URL, form_data(Settings.load()), follow=True)
@@ -133,8 +155,10 @@ def test_secrets_appear_nowhere_in_clear(
         "log output": caplog.text + "".join(capsys.readouterr()),
     }
     assert len(places["database"]) > 10_000 and len(places["admin pages"]) > 10_000
+    assert len(tokens.values) >= 4, tokens.values  # logins and renewals did happen
+    secrets = {**SECRET_VALUES, **{f"FLOWii token {v[:4]}…": v for v in tokens.values}}
     for where, text in places.items():
-        for name, value in SECRET_VALUES.items():
+        for name, value in secrets.items():
             assert value not in text, f"{name} is in clear in the {where}"
 
 

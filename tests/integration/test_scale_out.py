@@ -1,6 +1,8 @@
 """The larger deployment as it runs in production: one PostgreSQL database, Redis as the queue,
 several `qcluster` processes and commands started at the same time from different processes.
-Proves that runs of one kind never overlap and that every order reaches FLOWii exactly once."""
+Proves that runs of one kind never overlap and that every order reaches FLOWii exactly once:
+FLOWii has no idempotency, so that rests on the lock alone (one create per order, counted on
+FLOWii's side)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from picklefield.fields import dbsafe_decode
 
 from connector.dates import parse_utc
 from connector.woocommerce import WooCommerceClient
-from sandbox.configure import SEED_ORDERS_FROM
+from sandbox.configure import SEED_ORDERS_FROM, WOO_KEY, WOO_SECRET
 from tests.services import (
     fresh_database,
     query,
@@ -31,7 +33,7 @@ from tests.services import (
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 TASKS_PER_PROCESS = 10
 ENQUEUERS = 2
@@ -41,6 +43,8 @@ LATENCY = {"latency_ms": 30}
 TASKS_DONE_WITHIN = 90  # seconds
 CLUSTER_READY_WITHIN = 30
 TASK_ID = re.compile(r"^[0-9a-f]{32}$", re.MULTILINE)
+RECEIVED_ORDER = 5
+CREATE_DOCUMENT = "POST /documents"
 
 
 class Processes:
@@ -127,19 +131,21 @@ def overlapping(runs: list[tuple]) -> list[str]:
     ]
 
 
-def eligible_order_ids(woo_url: str) -> set[str]:
-    """The shop orders the sandbox settings export: processing or completed, created on or
-    after the configured start."""
-    woo = WooCommerceClient(woo_url, "ck_sandbox", "cs_sandbox")
+def eligible_orders(woo_url: str) -> dict[str, str]:
+    """The shop orders the sandbox settings export (processing or completed, created on or
+    after the configured start): shop order id -> its number."""
+    woo = WooCommerceClient(woo_url, WOO_KEY, WOO_SECRET)
     return {
-        str(o["id"])
-        for o in woo.orders(status="processing,completed")
+        str(o["id"]): str(o["number"])
+        for o in woo.orders(["processing", "completed"])
         if parse_utc(o["date_created_gmt"]) >= SEED_ORDERS_FROM
     }
 
 
-def flowii_orders(flowii_url: str) -> list[dict]:
-    return requests.get(flowii_url + "/__sandbox__/dump", timeout=10).json()["orders"]
+def flowii_documents(flowii_url: str) -> list[dict]:
+    """The received orders the connector made in FLOWii (the simulator's read-back)."""
+    made = requests.get(flowii_url + "/__sandbox__/created", timeout=10).json()
+    return [d for d in made["documents"] if d["type"] == RECEIVED_ORDER]
 
 
 def flowii_requests(flowii_url: str) -> dict:
@@ -269,15 +275,22 @@ def test_two_clusters_twenty_order_runs_never_overlap_and_export_each_order_once
         assert sum(r.startswith("run ") for r in results) == len(runs)
         assert sum("already running" in r for r in results) == len(refusals)
 
-        # Every eligible order is in FLOWii once, created by exactly one request, and linked.
-        eligible = eligible_order_ids(woo_server.url)
+        # Every eligible order is in FLOWii once (by its variable symbol, the shop's order
+        # number), created by exactly one request, and linked to its own document.
+        eligible = eligible_orders(woo_server.url)
         assert len(eligible) > 50
-        external_ids = [o["externalId"] for o in flowii_orders(flowii_server.url)]
-        assert len(external_ids) == len(set(external_ids))
-        assert set(external_ids) == eligible
-        assert flowii_requests(flowii_server.url).get("POST /api/v1/orders") == len(eligible)
-        links = query(database_url, "SELECT shop_id FROM connector_link WHERE kind = 'order'")
-        assert sorted(shop_id for (shop_id,) in links) == sorted(eligible)
+        documents = flowii_documents(flowii_server.url)
+        symbols = [d["attributes"].get("variable-symbol") for d in documents]
+        assert len(symbols) == len(set(symbols))
+        assert set(symbols) == set(eligible.values())
+        assert flowii_requests(flowii_server.url).get(CREATE_DOCUMENT) == len(eligible)
+        links = query(
+            database_url, "SELECT shop_id, flowii_id FROM connector_link WHERE kind = 'order'"
+        )
+        symbol_of = {int(d["id"]): d["attributes"].get("variable-symbol") for d in documents}
+        assert {shop_id: symbol_of.get(flowii_id) for shop_id, flowii_id in links} == eligible
+        states = query(database_url, "SELECT DISTINCT state FROM connector_orderexport")
+        assert states == [("exported",)], states
         print(
             f"{len(runs)} runs, {len(refusals)} refused, {len(eligible)} orders exported once, "
             f"{len(tasks)} tasks"
@@ -370,5 +383,5 @@ def test_back_to_back_order_runs_from_three_processes_never_overlap(
         assert len(runs) >= 2 and refusals >= 1, (len(runs), refusals)
         assert all(r[3] == "succeeded" for r in runs), runs
         # Nothing new to export, and no order was sent to FLOWii a second time.
-        assert "POST /api/v1/orders" not in flowii_requests(flowii_server.url)
+        assert CREATE_DOCUMENT not in flowii_requests(flowii_server.url)
         assert not overlapping(runs), overlapping(runs)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.golden import GOLDEN
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "woocommerce-real"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "woocommerce-real"
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="no shared/ beside the project folder")

@@ -402,3 +402,51 @@ def test_explicit_net_amounts_win(prices_include_tax):
         "0.40",
         "9.60",
     )
+
+
+MINUS5 = {"code": "MINUS5", "discount_type": "fixed_cart", "amount": Decimal("5")}
+
+
+def test_fixed_cart_left_over_cents_go_by_unit_price():
+    """WooCommerce 10.0.2: MINUS5 on 2 x 7.08 at 20 % + 1 x 12.27 at 10 % with shipping 3.90,
+    prices without VAT, came to 29.34. 500 cents over 3 units = 166 each; the 2 cents left go
+    to the dearest UNIT first (12.27), then 7.08: a line-value order (14.16 first) gave 29.33."""
+    shown = _order(
+        items=[_item("7.08", quantity=2), _item("12.27", tax_class="reduced-rate")],
+        shipping=["3.90"],
+        coupons=[MINUS5],
+    )
+    assert [(li["total"], li["total_tax"]) for li in shown["line_items"]] == [
+        ("10.83", "2.17"),
+        ("10.60", "1.06"),
+    ]
+    assert shown["total"] == "29.34"
+    assert shown["discount_total"] == "5.00"
+
+
+def test_left_over_cents_one_per_unit_on_a_dearer_line_with_quantity():
+    """The dearer unit (12.27) has 2 units, the cheaper line (5 x 7.08) is worth more: 500 cents
+    over 7 units = 71 each (497), the 3 left go one per unit: 2 to the 12.27 line, 1 to the
+    7.08 line."""
+    shown = _order(
+        items=[_item("7.08", quantity=5), _item("12.27", quantity=2, tax_class="reduced-rate")],
+        coupons=[MINUS5],
+    )
+    # 35.40 - 3.56 = 31.84 (tax 6.368 -> 6.37); 24.54 - 1.44 = 23.10 (tax 2.31).
+    assert [(li["total"], li["total_tax"]) for li in shown["line_items"]] == [
+        ("31.84", "6.37"),
+        ("23.10", "2.31"),
+    ]
+    assert shown["total"] == "63.62"
+    # Per item: 3.56 x 20 % = 0.712 -> 0.71, 1.44 x 10 % = 0.144 -> 0.14.
+    assert shown["coupon_lines"] == [{"code": "minus5", "discount": "5", "discount_tax": "0.85"}]
+
+
+def test_left_over_cents_fill_every_unit_of_the_dearest_line_first():
+    shown = _order(
+        items=[_item("7.08"), _item("12.27", quantity=2, tax_class="reduced-rate")],
+        coupons=[MINUS5],
+    )
+    # 166 per unit (498); both left-over cents go to the two units of the 12.27 line.
+    assert [li["total"] for li in shown["line_items"]] == ["5.42", "21.20"]
+    assert shown["total"] == "29.82"

@@ -13,7 +13,7 @@ from requests_oauthlib import OAuth1
 
 from tests.golden import CASES as GOLDEN_CASES
 
-from .conftest import WOO_KEY, WOO_SECRET
+from tests.conftest import WOO_KEY, WOO_SECRET
 
 
 class Api:

@@ -3,7 +3,7 @@ official WooCommerce Python client, talking to it over real HTTP."""
 
 from woocommerce import API
 
-from .conftest import WOO_KEY, WOO_SECRET
+from tests.conftest import WOO_KEY, WOO_SECRET
 
 
 def _api(server, secret=WOO_SECRET):
