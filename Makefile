@@ -27,11 +27,20 @@ test: lint
 .env:
 	$(BIN)/python -m connector.envfile .env
 
+# The demo's and the sandbox's ports on 127.0.0.1: make demo PORT=8010 WOO_PORT=8011 FLOWII_PORT=8012
+# (or DEMO_PORT, DEMO_WOO_PORT, DEMO_FLOWII_PORT in the environment). PORT counts only when given
+# to make: a PORT the environment has for something else is not the admin's.
+ifneq ($(origin PORT),command line)
+PORT := $(or $(DEMO_PORT),8000)
+endif
+WOO_PORT ?= $(or $(DEMO_WOO_PORT),8001)
+FLOWII_PORT ?= $(or $(DEMO_FLOWII_PORT),8002)
+
 demo: install .env
-	CONNECTOR_SANDBOX=true $(BIN)/python manage.py demo
+	CONNECTOR_SANDBOX=true $(BIN)/python manage.py demo --port=$(PORT) --woo-port=$(WOO_PORT) --flowii-port=$(FLOWII_PORT)
 
 sandbox: install .env
-	CONNECTOR_SANDBOX=true $(BIN)/python manage.py sandbox
+	CONNECTOR_SANDBOX=true $(BIN)/python manage.py sandbox --woo-port=$(WOO_PORT) --flowii-port=$(FLOWII_PORT)
 
 bench: install
 	$(BIN)/python -m bench --memory-check

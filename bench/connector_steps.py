@@ -66,8 +66,14 @@ def run_sync(job: dict) -> dict:
     """One `runner.run(kind, full)`; job: env, kind, full, concurrency (None: the setting's
     default), fresh (forget the sync state first)."""
     _django(job["env"])
+    from django.core.management import call_command
+
     from connector.models import Link, Settings
     from connector.sync import runner
+
+    # The project may have gained a migration since `prepare` (the code is read anew by
+    # every step): the database follows it, as `manage.py migrate` would before a deploy.
+    call_command("migrate", verbosity=0, interactive=False)
 
     if job.get("fresh"):
         forget_sync_state()

@@ -155,6 +155,8 @@ def render(results: dict) -> str:
         f"{options['concurrency_default']}); {results['machine']['cpus']} CPUs, Python "
         f"{results['machine']['python']}; the benchmark took {results['benchmark_s']} s."
     )
+    if results.get("error"):
+        intro += f" **The benchmark stopped early: {results['error']}**"
     parts = [
         intro,
         steps_table(results),

@@ -195,12 +195,17 @@ def run_benchmark(options: Options) -> dict:
             )
             prepared = in_child("prepare", {**sandbox.job(), "env": env})
             floors["import"] = _import_floor(sandbox)
-            _ours_main(bench, floors)
-            if not options.skip_reference:
-                _reference(bench, prepared, floors["import"]["flowii_goods"])
-            _concurrency(bench, counts)
-            if options.memory_check:
-                _memory(bench, counts)
+            error = None
+            try:
+                _ours_main(bench, floors)
+                if not options.skip_reference:
+                    _reference(bench, prepared, floors["import"]["flowii_goods"])
+                _concurrency(bench, counts)
+                if options.memory_check:
+                    _memory(bench, counts)
+            except Exception as exc:  # what was measured is kept, and the failure said
+                error = f"{type(exc).__name__}: {exc}"
+                bench.say(f"the benchmark stopped: {error}")
             cost_settings = sandbox.cost_settings()
             elapsed = round(time.perf_counter() - bench.started, 1)
     results = {
@@ -229,6 +234,7 @@ def run_benchmark(options: Options) -> dict:
         "floors": floors,
         "steps": bench.steps,
         "benchmark_s": elapsed,
+        "error": error,
     }
     results["ratios"] = ratios(results["steps"])
     results["targets"] = evaluate(results)

@@ -221,7 +221,11 @@ def evaluate(results: dict) -> list[dict]:
         both = data_writes(again["requests"]["shop"]) + data_writes(again["requests"]["flowii"])
         out.append(
             _target(
-                name, both == 0, both, 0, f"{both} POST/PUT/PATCH/DELETE (the login not counted)"
+                name,
+                both == 0 and again.get("status") == "succeeded",
+                both,
+                0,
+                f"{both} POST/PUT/PATCH/DELETE (the login not counted); run {again.get('status')}",
             )
         )
     else:

@@ -216,6 +216,21 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# E-mail for the connector's alerts (Settings > Alerts): SMTP from the environment; the demo
+# prints mails on the console instead.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="flowii-connector@localhost")
+# The admin's own address, for the link in an alert mail (e.g. https://connector.example.sk).
+CONNECTOR_SITE_URL = env("CONNECTOR_SITE_URL", default="")
+# How long after a create whose answer was lost the connector waits before deciding, from
+# FLOWii's documents, that it never arrived (so a late create is never doubled).
+CONNECTOR_SETTLE_AFTER_SECONDS = env.int("CONNECTOR_SETTLE_AFTER_SECONDS", default=120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

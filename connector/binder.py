@@ -176,4 +176,14 @@ class Binder:
         return [(link.pk, _binding(link)) for link in links]
 
     def written_back(self, shop_ids: Iterable) -> None:
-        self._rows().filter(shop_id__in=[str(i) for i in shop_ids]).update(needs_write_back=False)
+        """FLOWii's number is on these shop orders; their notes are about to be sent."""
+        ids = [str(i) for i in shop_ids]
+        self._rows().filter(shop_id__in=ids).update(needs_write_back=False, note_pending=True)
+
+    def notes_pending(self) -> list[Binding]:
+        """Orders whose note was being sent when a run stopped: it may or may not be there."""
+        return [_binding(link) for link in self._rows().filter(note_pending=True).order_by("pk")]
+
+    def noted(self, shop_ids: Iterable) -> None:
+        """The note of these orders was sent (or its failure told): nothing is pending."""
+        self._rows().filter(shop_id__in=[str(i) for i in shop_ids]).update(note_pending=False)

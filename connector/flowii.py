@@ -171,6 +171,19 @@ def parse_error(status: int, body, call: str) -> ErrorDetails:
     return ErrorDetails()
 
 
+def _reworded(error, cls, message: str):
+    """The same error said in the words an owner needs (the remote's own are in `reason`)."""
+    return cls(
+        SYSTEM,
+        error.call,
+        error.reason,
+        status=error.status,
+        code=error.code,
+        body=error.body,
+        message=message,
+    )
+
+
 class NoFirmChosen(EndsRun):
     """A call that needs FLOWii's firm (companyId) before one was chosen."""
 
@@ -448,6 +461,7 @@ class FlowiiClient(Adapter):
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        **http_options,
     ):
         self.base_url = (base_url or DEFAULT_BASE_URL).strip().rstrip("/")
         self.company_id = company_id
@@ -474,6 +488,8 @@ class FlowiiClient(Adapter):
             json_default=json_default,
             sleep=sleep,
             **options,
+            # The rest of HttpClient's options (quota budget, size and time caps...).
+            **http_options,
         )
 
     def __repr__(self) -> str:
@@ -572,31 +588,19 @@ class FlowiiClient(Adapter):
         except AuthenticationError as error:
             if isinstance(error, AccessDenied):
                 raise self._denied(error, call) from None
-            raise AuthenticationError(
-                SYSTEM,
-                call,
-                error.reason,
-                status=error.status,
-                code=error.code,
-                body=error.body,
-                message=(
-                    f"FLOWii refused a fresh token for {call} ({error.reason.rstrip('.')}): "
-                    "check the API key and the login's access in FLOWii."
-                ),
+            raise _reworded(
+                error,
+                AuthenticationError,
+                f"FLOWii refused a fresh token for {call} ({error.reason.rstrip('.')}): "
+                "check the API key and the login's access in FLOWii.",
             ) from None
 
     def _denied(self, error: AccessDenied, call: str) -> AccessDenied:
-        return AccessDenied(
-            SYSTEM,
-            call,
-            error.reason,
-            status=error.status,
-            code=error.code,
-            body=error.body,
-            message=(
-                f"FLOWii did not allow {call} ({error.reason.rstrip('.')}): the login may not "
-                "use this firm or this part of FLOWii; check its permissions in FLOWii."
-            ),
+        return _reworded(
+            error,
+            AccessDenied,
+            f"FLOWii did not allow {call} ({error.reason.rstrip('.')}): the login may not "
+            "use this firm or this part of FLOWii; check its permissions in FLOWii.",
         )
 
     def _send(self, method, path, call, token, query, json, idempotent) -> Reply:

@@ -3,21 +3,75 @@ the rows of the shipping and payment mapping pages."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django import forms
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .models import PaymentMapping, Settings, ShippingMapping
 from .scheduling import MIN_MINUTES
+from .secrets import unreadable
 
 if TYPE_CHECKING:
     from .admin.choices import FlowiiData
 
 SECRET_FIELDS = ("flowii_password", "flowii_api_key", "shop_consumer_key", "shop_consumer_secret")
+
+# Each side's address, the secrets that belong to the server at that address, and the box
+# that lets the owner drop them when the address moves to another server.
+SIDES = {
+    "flowii_url": (("flowii_password", "flowii_api_key"), "forget_flowii_secrets"),
+    "shop_url": (("shop_consumer_key", "shop_consumer_secret"), "forget_shop_secrets"),
+}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def origin(url) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an address, the default port filled in: the server that the
+    secrets entered with it are sent to. An address typed without a scheme is https (as the
+    form assumes)."""
+    url = (url or "").strip()
+    if url and not _SCHEME.match(url):
+        url = "https://" + url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower().rstrip("."), port or DEFAULT_PORTS.get(scheme)
+
+
+def without_credentials(url: str) -> tuple[str, bool]:
+    """The address without a `user:password@` part, and whether it had one."""
+    url = url or ""
+    match = _SCHEME.match(url.strip())
+    text = url.strip()
+    start = match.end() if match else 0
+    end = len(text)
+    for stop in "/?#":
+        found = text.find(stop, start)
+        if found != -1:
+            end = min(end, found)
+    authority = text[start:end]
+    if "@" not in authority:
+        return url, False
+    return text[:start] + authority.rsplit("@", 1)[1] + text[end:], True
+
+
+def stored_secret(value) -> bool:
+    """A secret is stored: readable, or kept as a token the current key cannot read."""
+    return bool(value) or unreadable(value)
+
 
 # WooCommerce's own order statuses (wc-* without the prefix, as its REST API names them).
 ORDER_STATUSES = [
@@ -209,6 +263,18 @@ class SettingsForm(forms.ModelForm):
     flowii_api_key = SecretField(label=_("FLOWii API key"))
     shop_consumer_key = SecretField(label=_("WooCommerce consumer key"))
     shop_consumer_secret = SecretField(label=_("WooCommerce consumer secret"))
+    forget_flowii_secrets = forms.BooleanField(
+        label=_("Drop the stored FLOWii password and API key"),
+        required=False,
+        help_text=_("Only when the FLOWii address changes to another server and you do not "
+                    "enter them again: the stored ones are deleted, never sent there."),
+    )  # fmt: skip
+    forget_shop_secrets = forms.BooleanField(
+        label=_("Drop the stored consumer key and secret"),
+        required=False,
+        help_text=_("Only when the shop address changes to another server and you do not "
+                    "enter them again: the stored ones are deleted, never sent there."),
+    )  # fmt: skip
 
     flowii_company_id = _choice(
         _("FLOWii firm"),
@@ -292,16 +358,34 @@ class SettingsForm(forms.ModelForm):
             "schedule_time",
             "log_retention_days",
             "order_export_concurrency",
+            "alert_emails",
+            "alert_no_success_hours",
+            "alert_failed_percent",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The record as it was, before the form's values are put into it.
+        self._original = {
+            name: getattr(self.instance, name, None) for name in self._meta.fields or ()
+        }
+        self._entered: set[str] = set()
+        self._credentials_in_url: set[str] = set()
+        if self.is_bound:
+            self._drop_credentials_from_urls()
         for name in SECRET_FIELDS:
             if name in self.fields:
-                stored = bool(getattr(self.instance, name, ""))
-                self.fields[name].help_text = (
-                    _("Set. Leave empty to keep the stored value.") if stored else _("Not set.")
-                )
+                value = getattr(self.instance, name, "")
+                if unreadable(value):
+                    help_text = _(
+                        "Stored, but it cannot be read with the current encryption key: "
+                        "restore the key or enter it again."
+                    )
+                elif value:
+                    help_text = _("Set. Leave empty to keep the stored value.")
+                else:
+                    help_text = _("Not set.")
+                self.fields[name].help_text = help_text
         self._offered: dict[str, list] = {}
         self._choose_firm()
         self._fill_flowii_choices()
@@ -311,6 +395,90 @@ class SettingsForm(forms.ModelForm):
             self.fields["stock_attribute"].help_text = stock_note(self.flowii_data, attribute)
         if "schedule_minutes" in self.fields:
             self.fields["schedule_minutes"].help_text = _("At least %(n)s.") % {"n": MIN_MINUTES}
+
+    # -- the addresses and the secrets bound to them ------------------------------------------
+    def _drop_credentials_from_urls(self):
+        """A `user:password@` written into an address is never stored, nor shown back: the
+        posted address loses it here and the save is refused (clean_<url>)."""
+        data = None
+        for name in SIDES:
+            if name not in self.fields:
+                continue
+            posted = self.data.get(name)
+            if not posted:
+                continue
+            clean, had = without_credentials(posted)
+            if had:
+                data = data if data is not None else self.data.copy()
+                data[name] = clean
+                self._credentials_in_url.add(name)
+        if data is not None:
+            self.data = data
+
+    def _refuse_credentials_in_url(self, name):
+        value = self.cleaned_data.get(name)
+        if name in self._credentials_in_url:
+            raise forms.ValidationError(
+                _("Do not write a user name or password into the address: nothing was saved, "
+                  "and the address is shown without them. Enter the keys in their own fields "
+                  "below.")
+            )  # fmt: skip
+        return value
+
+    def clean_flowii_url(self):
+        return self._refuse_credentials_in_url("flowii_url")
+
+    def clean_shop_url(self):
+        return self._refuse_credentials_in_url("shop_url")
+
+    def moved_sides(self, cleaned=None) -> dict[str, list[str]]:
+        """Per address that now points to another server (scheme, host or port), the stored
+        secrets of that side that were not entered again with it."""
+        cleaned = self.cleaned_data if cleaned is None else cleaned
+        moved = {}
+        for url_field, (secrets, _forget) in SIDES.items():
+            if url_field not in self.fields or url_field not in cleaned:
+                continue
+            if origin(cleaned[url_field]) == origin(self._original.get(url_field)):
+                continue
+            kept = [
+                name
+                for name in secrets
+                if name not in self._entered and stored_secret(self._original.get(name))
+            ]
+            if kept:
+                moved[url_field] = kept
+        return moved
+
+    def _check_moved_addresses(self, cleaned):
+        """Stored secrets go only to the server they were entered for: an address moved to
+        another server needs its side's secrets entered again, or dropped when the owner
+        ticks the box."""
+        for url_field, kept in self.moved_sides(cleaned).items():
+            _secrets, forget = SIDES[url_field]
+            if cleaned.get(forget):
+                for name in kept:
+                    cleaned[name] = ""
+                continue
+            labels = [str(self.fields[name].label) for name in kept]
+            labels = (
+                _("%(one)s and %(other)s") % {"one": ", ".join(labels[:-1]), "other": labels[-1]}
+                if len(labels) > 1
+                else labels[0]
+            )
+            self.add_error(
+                url_field,
+                _("This address points to another server than the one the stored secrets "
+                  "were entered for (%(old)s). They are never sent anywhere else: enter "
+                  "%(names)s again below, or tick “%(forget)s” to save without them.")
+                % {
+                    "old": _server(self._original.get(url_field)),
+                    "names": labels,
+                    "forget": self.fields[forget].label,
+                },
+            )  # fmt: skip
+            for name in kept:
+                self.add_error(name, _("Enter it again for the new address."))
 
     # -- the FLOWii selects -------------------------------------------------------------------
     def _choose_firm(self):
@@ -492,24 +660,78 @@ class SettingsForm(forms.ModelForm):
                     % {"other": names.get(parent, f"#{parent}")},
                 )  # fmt: skip
 
+    @sensitive_variables()
     def _clean_secret(self, name):
+        """The secret entered, else the stored one (kept as it is, even when the current key
+        cannot read it: restoring the key brings it back)."""
         value = self.cleaned_data.get(name) or ""
-        return value or getattr(self.instance, name, "") or ""
+        if value:
+            self._entered.add(name)
+            return value
+        stored = getattr(self.instance, name, "")
+        return stored if stored_secret(stored) else ""
 
+    @sensitive_variables()
     def clean_flowii_password(self):
         return self._clean_secret("flowii_password")
 
+    @sensitive_variables()
     def clean_flowii_api_key(self):
         return self._clean_secret("flowii_api_key")
 
+    @sensitive_variables()
     def clean_shop_consumer_key(self):
         return self._clean_secret("shop_consumer_key")
 
+    @sensitive_variables()
     def clean_shop_consumer_secret(self):
         return self._clean_secret("shop_consumer_secret")
 
     def clean_order_statuses(self):
-        return list(self.cleaned_data.get("order_statuses") or [])
+        statuses = list(self.cleaned_data.get("order_statuses") or [])
+        if not statuses:
+            raise forms.ValidationError(
+                _("Choose at least one order status: with none, no order would ever be exported.")
+            )
+        return statuses
+
+    @cached_property
+    def changed_data(self):
+        """What really changed, for the settings history: a secret left empty keeps the
+        stored one (not a change), and a value posted back as it was is not one either."""
+        changed = super().changed_data
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return changed
+        original = getattr(self, "_original", {})
+        out = []
+        for name in changed:
+            if name in self.cleaned_data and name in original:
+                if _same(self.cleaned_data[name], original[name]):
+                    continue
+            out.append(name)
+        return out
+
+    def clean_alert_emails(self):
+        import re
+
+        from django.core.validators import validate_email
+
+        text = self.cleaned_data.get("alert_emails") or ""
+        addresses = [a for a in re.split(r"[\s,;]+", text) if a]
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(address)s” is not an e-mail address.") % {"address": address}
+                ) from None
+        return ", ".join(addresses)
+
+    def clean_alert_failed_percent(self):
+        value = self.cleaned_data.get("alert_failed_percent")
+        if value is not None and value > 100:
+            raise forms.ValidationError(_("Enter a share from 0 to 100 (0: no alert)."))
+        return value
 
     def clean_log_retention_days(self):
         days = self.cleaned_data.get("log_retention_days")
@@ -532,8 +754,10 @@ class SettingsForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a number from 1 to 16."))
         return value
 
+    @sensitive_variables("cleaned")
     def clean(self):
         cleaned = super().clean()
+        self._check_moved_addresses(cleaned)
         schedule = cleaned.get("schedule")
         if schedule == Settings.Schedule.INTERVAL:
             minutes = cleaned.get("schedule_minutes")
@@ -549,6 +773,26 @@ class SettingsForm(forms.ModelForm):
             self.add_error("schedule_time", _("Say at what time of day to run (HH:MM)."))
         self._check_choices(cleaned)
         return cleaned
+
+
+def _server(url) -> str:
+    scheme, host, port = origin(url)
+    if not host:
+        return gettext("no address")
+    shown = f"{scheme}://{host}"
+    return shown if port == DEFAULT_PORTS.get(scheme) else f"{shown}:{port}"
+
+
+def _same(new, old) -> bool:
+    """Whether a cleaned value is the stored one (datetimes to the second: the form shows no
+    fractions; lists of ids as sets)."""
+    if isinstance(new, datetime) and isinstance(old, datetime):
+        return new.replace(microsecond=0) == old.replace(microsecond=0)
+    if isinstance(new, list | tuple) and isinstance(old, list | tuple):
+        return sorted(map(str, new)) == sorted(map(str, old))
+    if new in (None, "") and old in (None, ""):
+        return True
+    return new == old
 
 
 class _NoData:

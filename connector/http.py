@@ -313,11 +313,11 @@ def _status_words(response: requests.Response) -> str:
 #   away with 429 or 503 (the server says it did not carry it out): always.
 # - A POST that was SENT and then failed (timeout while waiting, dropped connection, a 500,
 #   an answer cut off): the remote may have done it already, so it is repeated only when the
-#   caller passes `idempotent=True`, i.e. knows a repeat is harmless. That holds for FLOWii
-#   order creates (the order's externalId is unique: a repeat gets 409 with the existing
-#   order, never a second order) and for WooCommerce batch updates (setting the same values
-#   twice leaves the same record). It does not hold for a WooCommerce create or an order
-#   note: repeating those could make two, so they fail and the next run heals them.
+#   caller passes `idempotent=True`, i.e. knows a repeat is harmless. That holds for updates
+#   (FLOWii's PATCH, WooCommerce batch updates: setting the same values twice leaves the same
+#   record). It does not hold for a create (FLOWii has no idempotency and no external id;
+#   a WooCommerce create, an order note): such a failure is an OutcomeUnknown, which the
+#   caller settles from what the remote shows instead of sending it again.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 TURNED_AWAY = frozenset({429, 503})
 # Only these are ever sent on to a redirect's target, and only on the same scheme, host and port.
@@ -377,6 +377,8 @@ class HttpClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 15.0,
         retry_after_cap: float = 60.0,
+        throttle_budget: float = 600.0,
+        max_throttled_attempts: int = 40,
         pool_size: int = 8,
         max_body_bytes: int = 20 * 1024 * 1024,
         max_answer_seconds: float = 120.0,
@@ -405,6 +407,10 @@ class HttpClient:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.retry_after_cap = retry_after_cap
+        # A quota ("quota exceeded", 429) is waited out on a budget of its own: a per-minute
+        # quota can refuse many calls in a row without anything being wrong.
+        self.throttle_budget = throttle_budget
+        self.max_throttled_attempts = max(1, int(max_throttled_attempts))
         self.secrets = tuple(s for s in secrets if s)
         self.error_parser = error_parser or _no_details
         self.json_default = json_default
@@ -451,13 +457,30 @@ class HttpClient:
         headers = dict(headers or {})
         if json is not None:
             headers.setdefault("Content-Type", "application/json; charset=utf-8")
-        slept = 0.0
-        attempt = 0
+        slept = throttled_sleep = 0.0
+        attempt = throttled = 0
         while True:
-            attempt += 1
             try:
                 return self._attempt(method, url, call, params, body, headers, auth, idempotent)
             except _Failure as failure:
+                if isinstance(failure.error, RateLimited) and failure.retryable:
+                    throttled += 1
+                    if (
+                        failure.retry_after is not None
+                        and failure.retry_after > self.retry_after_cap
+                    ):
+                        raise self._too_long_wait(failure.error, failure.retry_after) from None
+                    delay = self._throttle_delay(throttled, failure.retry_after)
+                    if (
+                        throttled >= self.max_throttled_attempts
+                        or throttled_sleep + delay > self.throttle_budget
+                    ):
+                        raise self._final(failure, throttled) from None
+                    self._say_retry(call, throttled, self.max_throttled_attempts, failure, delay)
+                    self.sleep(delay)
+                    throttled_sleep += delay
+                    continue
+                attempt += 1
                 if not failure.retryable or attempt >= self.max_attempts:
                     raise self._final(failure, attempt) from None
                 delay = self._delay(attempt, failure.retry_after)
@@ -467,17 +490,29 @@ class HttpClient:
                     if failure.retry_after is not None or slept >= self.max_total_sleep:
                         raise self._final(failure, attempt) from None
                     delay = self.max_total_sleep - slept
-                log.warning(
-                    "%s %s: attempt %d of %d failed (%s); retrying in %.1f s",
-                    self.system,
-                    call,
-                    attempt,
-                    self.max_attempts,
-                    failure.error.reason,
-                    delay,
-                )
+                self._say_retry(call, attempt, self.max_attempts, failure, delay)
                 self.sleep(delay)
                 slept += delay
+
+    def _say_retry(self, call, attempt, of, failure, delay) -> None:
+        log.warning(
+            "%s %s: attempt %d of %d failed (%s); retrying in %.1f s",
+            self.system,
+            call,
+            attempt,
+            of,
+            failure.error.reason,
+            delay,
+        )
+
+    def _throttle_delay(self, throttled: int, retry_after: float | None) -> float:
+        """How long to wait after the remote's n-th "slow down": what it asks (capped at a
+        minute, the longest a per-minute quota needs), else a growing wait of up to a minute,
+        jittered in its upper half so many workers do not come back at once."""
+        if retry_after is not None:
+            return min(retry_after, 60.0)
+        ceiling = min(60.0, self.backoff_base * (2 ** (throttled - 1)))
+        return ceiling * (0.5 + self.jitter() / 2)
 
     # -- one attempt ----------------------------------------------------------------------
     def _attempt(self, method, url, call, params, body, headers, auth, idempotent) -> Reply:
@@ -716,6 +751,14 @@ class HttpClient:
             # Bytes, so json finds the encoding itself and copes with a stray UTF-8 BOM
             # (which some WordPress plugins print before every answer).
             return json.loads(content), None
+        except UnicodeDecodeError:
+            pass
+        except ValueError:
+            return None, "json"
+        # One byte that is not UTF-8 in one record must not cost the whole page: it is read
+        # as U+FFFD, which the record's own checks then refuse, naming that record.
+        try:
+            return json.loads(content.decode("utf-8-sig", errors="replace")), None
         except ValueError:
             return None, "json"
 

@@ -114,6 +114,9 @@ class Settings(models.Model):
     )
 
     log_retention_days = models.PositiveIntegerField(_("Keep logs for (days)"), default=90)
+    # Batches written to the shop at once: a real store spends seconds of PHP on a batch of
+    # 100 products; two at a time speed an import up without flooding a small hosting plan.
+    shop_write_concurrency = models.PositiveSmallIntegerField(_("Shop writes at once"), default=2)
     order_export_concurrency = models.PositiveSmallIntegerField(
         _("Orders exported at once"), default=4
     )
@@ -152,6 +155,13 @@ class Settings(models.Model):
     def is_configured(self) -> bool:
         """All six connection settings are filled in."""
         return all(getattr(self, name) for name in self.CREDENTIALS)
+
+    @property
+    def unreadable_secrets(self) -> list[str]:
+        """The stored secrets that the current encryption key cannot read."""
+        from .secrets import unreadable
+
+        return [name for name in self.CREDENTIALS if unreadable(getattr(self, name))]
 
 
 class ShippingMapping(models.Model):
@@ -231,6 +241,9 @@ class Link(models.Model):
     shop_modified = models.DateTimeField(_("shop record modified"), null=True, blank=True)
     # Write-back of the FLOWii order number to the shop still to do (orders only).
     needs_write_back = models.BooleanField(default=False)
+    # Orders: the note repeating FLOWii's number is being added (set before it is sent), so a
+    # process killed meanwhile leaves a trace: the next run says the note may be missing.
+    note_pending = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("linked"), auto_now_add=True)
     synced_at = models.DateTimeField(_("last synced"), default=timezone.now)
 
@@ -277,6 +290,9 @@ class OrderExport(models.Model):
     # What settling found, for the operator: [{"id", "serial_nr", "total"}...].
     candidates = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # When the last create went out: settling sends again only once a create that never
+    # answered can no longer land (null: before this was recorded, long ago).
+    sent_at = models.DateTimeField(_("last create sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("first attempt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
 
@@ -406,10 +422,33 @@ class Bookmark(models.Model):
     # The remote's clock when the last good run began reading, less the time a write takes to
     # become visible: everything modified before it was surely seen by that read.
     seen_all_until = models.DateTimeField(null=True, blank=True)
+    # For reads in id order (the shop's customers have no date filter): the highest id the
+    # last good read went through.
+    position = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"{self.stream}: {self.value}"
+
+
+class Retry(models.Model):
+    """A FLOWii record that did not go over (it failed, or was left out for its category):
+    read again by its id on the next run, so the stream's bookmark need not wait for it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Link.Kind.choices)
+    flowii_id = models.BigIntegerField(_("FLOWii id"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)  # the refusal's code
+    since = models.DateTimeField(_("failing since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("record to try again")
+        verbose_name_plural = _("records to try again")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "flowii_id"], name="unique_retry"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.flowii_id}: {self.reason}"
 
 
 class Alert(models.Model):

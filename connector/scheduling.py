@@ -1,5 +1,6 @@
 """Turns the schedule setting into django-q Schedule rows: every N minutes, or daily at a
-local time (django-q keeps the local time across DST changes), plus the daily log purge."""
+local time (django-q keeps the local time across DST changes), plus the daily log purge
+and the periodic alert check."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from django_q.models import Schedule
 
 from .models import Settings
 
+# Every schedule the connector makes is named with this prefix: the Settings page owns them,
+# django-q's own pages show them read-only (connector/admin/schedules.py).
+PREFIX = "connector"
 SYNC_NAME = "connector: synchronise all"
 PURGE_NAME = "connector: purge old logs"
+ALERTS_NAME = "connector: check alerts"
+ALERTS_MINUTES = 15
 MIN_MINUTES = 5
 
 
@@ -58,6 +64,9 @@ def apply_schedule(settings: Settings, now=None) -> Schedule | None:
 
 
 def ensure_purge_schedule() -> Schedule:
+    """The daily log purge; the periodic alert check comes with it (both are made after
+    every migrate, by connector/apps.py)."""
+    ensure_alert_schedule()
     schedule, _created = Schedule.objects.get_or_create(
         name=PURGE_NAME,
         defaults={
@@ -68,3 +77,23 @@ def ensure_purge_schedule() -> Schedule:
         },
     )
     return schedule
+
+
+def ensure_alert_schedule() -> Schedule:
+    """The periodic alert check (connector/alerts.py), every ALERTS_MINUTES minutes."""
+    schedule, _created = Schedule.objects.get_or_create(
+        name=ALERTS_NAME,
+        defaults={
+            "func": "connector.tasks.check_alerts",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": ALERTS_MINUTES,
+            "repeats": -1,
+            "next_run": timezone.now() + timedelta(minutes=ALERTS_MINUTES),
+        },
+    )
+    return schedule
+
+
+def is_connector_schedule(name: str | None) -> bool:
+    """A schedule the connector made (and the Settings page owns)."""
+    return bool(name) and name.startswith(PREFIX)

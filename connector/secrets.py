@@ -43,16 +43,36 @@ def encrypt(value: str) -> str:
     return _fernet().encrypt(value.encode("utf-8")).decode("ascii") if value else ""
 
 
+UNREADABLE = (
+    "A stored secret cannot be decrypted: CONNECTOR_ENCRYPTION_KEY differs from the key it was "
+    "saved with. Restore the old key, or enter the secrets again in Settings."
+)
+
+
+class UnreadableSecret(str):
+    """A stored secret that the current key cannot decrypt: it reads as "not set" (an empty,
+    false string) so no page fails on it, and keeps its token so that saving other settings
+    does not destroy it (restoring the old key brings it back)."""
+
+    token: str
+
+    def __new__(cls, token: str):
+        obj = super().__new__(cls, "")
+        obj.token = token
+        return obj
+
+
 def decrypt(token: str) -> str:
     if not token:
         return ""
     try:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
-    except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "A stored secret cannot be decrypted: CONNECTOR_ENCRYPTION_KEY differs from the key "
-            "it was saved with. Restore the old key or enter the secrets again in Settings."
-        ) from exc
+    except InvalidToken:
+        return UnreadableSecret(token)
+
+
+def unreadable(value) -> bool:
+    return isinstance(value, UnreadableSecret)
 
 
 class EncryptedTextField(models.TextField):
@@ -62,5 +82,7 @@ class EncryptedTextField(models.TextField):
         return decrypt(value) if value else ""
 
     def get_prep_value(self, value):
+        if isinstance(value, UnreadableSecret):
+            return value.token  # not entered again: keep what was stored
         value = super().get_prep_value(value)
         return encrypt(value) if value else ""

@@ -35,7 +35,8 @@ def scheduled_sync():
 
 
 def resend_order(order_id: int):
-    """Exports one shop order again (idempotent: FLOWii's externalId finds an existing one)."""
+    """Exports one shop order again, keeping the exactly-once rules: a linked order only has
+    its number written back again; one whose outcome is unknown is settled first."""
     return _run_in_worker(
         SyncRun.Kind.RESEND, "order", trigger=SyncRun.Trigger.BUTTON, order_id=int(order_id)
     )
@@ -53,6 +54,14 @@ def purge_logs():
     )
     logger.info("purged %s log entries and %s runs older than %s days", logs, runs, days)
     return f"purged {logs} log entries, {runs} runs"
+
+
+def check_alerts():
+    """The periodic alert check: e-mails the owner once per new problem."""
+    from . import alerts
+
+    opened = alerts.check()
+    return f"{len(opened)} new alerts"
 
 
 def busy_message(kind: str) -> str | None:

@@ -198,6 +198,9 @@ class StoreCheck:
     can_write: bool
     problem: str | None  # one sentence for the operator; None when everything works
     prices_include_tax: bool | None = None
+    # What kind of refusal it was ("keys", "no_rights", "clock", "read_only", "write"), for
+    # callers that word the verdict themselves: the remote's own text is never needed.
+    kind: str = ""
 
     @property
     def ok(self) -> bool:
@@ -228,6 +231,7 @@ class WooCommerceClient(Adapter):
         verify: bool | str = True,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] | None = None,
+        **http_options,
     ):
         store_url = (store_url or "").strip().rstrip("/")
         if store_url and "://" not in store_url:
@@ -259,6 +263,8 @@ class WooCommerceClient(Adapter):
             json_default=json_default,
             sleep=sleep,
             **options,
+            # The rest of HttpClient's options (quota budget, size and time caps...).
+            **http_options,
         )
 
     def __repr__(self) -> str:
@@ -440,6 +446,20 @@ class WooCommerceClient(Adapter):
         (`filters`: raw query words, kept for older callers only.)"""
         return self.read_all("customers", {"role": "customer", **filters}, on_first_page)
 
+    def customers_newer_than(self, last_id: int, on_first_page=None) -> Iterator[dict]:
+        """The buyers registered after the one with id `last_id` (ids only grow), newest
+        first: a scheduled run's cheap look for new customers, usually one request."""
+        seen: set = set()
+        query = {"role": "customer", "orderby": "id", "order": "desc"}
+        for customer in self.iter_pages("customers", query, on_total=on_first_page):
+            key = customer.get("id") if isinstance(customer, dict) else None
+            if isinstance(key, int) and key <= last_id:
+                return
+            if key in seen:
+                continue
+            seen.add(key)
+            yield customer
+
     def customers_by_id(self, ids) -> dict[int, dict]:
         """`{id: customer}` for those ids the shop has, whatever their role (an order may
         belong to a member of staff), one request per 100 ids."""
@@ -508,29 +528,50 @@ class WooCommerceClient(Adapter):
         return setting["value"] == "yes"
 
     def payment_gateways(self) -> list[dict]:
-        """All payment gateways, enabled or not."""
-        return list(self.get("payment_gateways") or [])
+        """All payment gateways, enabled or not, each a record with a text `id`. Any other
+        answer is a MalformedResponse that says so in words."""
+        call = "GET payment_gateways"
+        gateways = _records(self.get("payment_gateways"), call, "payment gateways")
+        for gateway in gateways:
+            if not isinstance(gateway.get("id"), str) or not gateway["id"]:
+                raise MalformedResponse(SYSTEM, call, "listed a payment gateway without an id")
+        return gateways
 
     def shipping_methods_in_zones(self) -> list[dict]:
         """Every shipping method instance of every zone, zone 0 ("locations not covered by
         your other zones") included: {zone_id, zone_name, instance_id, method_id, title,
-        enabled}. A shop with shipping turned off has none."""
+        enabled}. A shop with shipping turned off has none. An answer of another shape is a
+        MalformedResponse that says so in words."""
         try:
-            zones = self.get("shipping/zones") or []
+            answer = self.get("shipping/zones")
         except NotFound as error:
             if error.code == "rest_no_route":  # "Shipping is disabled."
                 return []
             raise
         methods = []
-        for zone in zones:
-            for method in self.get(f"shipping/zones/{int(zone['id'])}/methods") or []:
+        for zone in _records(answer, "GET shipping/zones", "shipping zones"):
+            zone_id = _int_id(zone.get("id"))
+            if zone_id is None:
+                raise MalformedResponse(
+                    SYSTEM, "GET shipping/zones", "listed a shipping zone without an id"
+                )
+            call = f"GET shipping/zones/{zone_id}/methods"
+            for method in _records(self.get(f"shipping/zones/{zone_id}/methods"), call, "methods"):
+                method_id = method.get("method_id")
+                instance_id = method.get("instance_id")
+                if not isinstance(method_id, str) or not method_id or instance_id in (None, ""):
+                    raise MalformedResponse(
+                        SYSTEM, call, "listed a shipping method without its method or instance id"
+                    )
+                title = method.get("title") or method.get("method_title") or ""
+                zone_name = zone.get("name")
                 methods.append(
                     {
-                        "zone_id": zone["id"],
-                        "zone_name": zone.get("name") or "",
-                        "instance_id": method.get("instance_id"),
-                        "method_id": method.get("method_id"),
-                        "title": method.get("title") or method.get("method_title") or "",
+                        "zone_id": zone_id,
+                        "zone_name": zone_name if isinstance(zone_name, str) else "",
+                        "instance_id": instance_id,
+                        "method_id": method_id,
+                        "title": title if isinstance(title, str) else "",
                         "enabled": bool(method.get("enabled")),
                     }
                 )
@@ -545,15 +586,19 @@ class WooCommerceClient(Adapter):
     # -- is the connection right? -------------------------------------------------------
     def system_check(self) -> StoreCheck:
         """Whether the address is a WooCommerce store, whether it accepts the keys and
-        whether the keys may write, with one sentence saying what is wrong, if anything."""
+        whether the keys may write, with one sentence (the connector's, never the remote's
+        text) saying what is wrong, if anything. A refusal counts as WooCommerce's only when
+        it carries WooCommerce's error code; anything else at the address, or nothing, is
+        "not a WooCommerce store", whatever it said."""
         try:
             include_tax = self.prices_include_tax()
         except AuthenticationError as error:
-            return StoreCheck(True, False, False, str(error))
-        except (MalformedResponse, NotFound) as error:
-            return StoreCheck(False, False, False, self._not_a_store(error))
-        except RemoteError as error:
-            return StoreCheck(False, False, False, str(error))
+            if not _woo_code(error):
+                return StoreCheck(False, False, False, self._not_a_store())
+            kind = _refusal_kind(error)
+            return StoreCheck(True, False, False, _REFUSALS[kind], kind=kind)
+        except RemoteError:
+            return StoreCheck(False, False, False, self._not_a_store())
         # The write check: an empty `POST products/batch`. WooCommerce checks the key's write
         # permission (before any route runs) and the user's right to edit products, then has
         # nothing to do and answers 200 with an empty list; nothing in the shop changes, no
@@ -562,23 +607,69 @@ class WooCommerceClient(Adapter):
         try:
             self.request("POST", "products/batch", json={}, idempotent=True)
         except AuthenticationError as error:
-            return StoreCheck(True, True, False, str(error), include_tax)
-        except RemoteError as error:
-            return StoreCheck(True, True, False, str(error), include_tax)
+            kind = "clock" if _refusal_kind(error) == "clock" else "read_only"
+            return StoreCheck(True, True, False, _REFUSALS[kind], include_tax, kind=kind)
+        except RemoteError:
+            return StoreCheck(True, True, False, _REFUSALS["write"], include_tax, kind="write")
         return StoreCheck(True, True, True, None, include_tax)
 
-    def _not_a_store(self, error: RemoteError) -> str:
-        if isinstance(error, NotFound) and error.code == "rest_no_route":
-            return (
-                f"{self.store_url} is a WordPress site, but its WooCommerce REST API does not "
-                "answer: check that WooCommerce is installed and active."
-            )
-        if isinstance(error, NotFound) and error.code:
-            return str(error)
+    def _not_a_store(self) -> str:
         return (
-            f"{self.store_url} does not look like a WooCommerce store: it did not answer "
-            f"like WooCommerce's REST API ({error.reason}). Check the shop address."
+            f"{self.store_url} does not look like a WooCommerce store: no WooCommerce REST API "
+            "answered there. Check the shop address and that WooCommerce is active there."
         )
+
+
+_REFUSALS = {
+    "keys": f"WooCommerce refused the consumer key or secret. Copy them again from {KEYS_PAGE}.",
+    "no_rights": (
+        "WooCommerce accepted the keys, but their WordPress user may not manage the shop. "
+        f"Create the key for a Shop manager or Administrator in {KEYS_PAGE}."
+    ),
+    "clock": (
+        "WooCommerce refused the call's time stamp: this computer's clock is more than 15 "
+        "minutes off. Correct the clock."
+    ),
+    "read_only": f"The keys may only read. Give the key Read/Write permission in {KEYS_PAGE}.",
+    "write": "WooCommerce did not accept the write check (an empty products batch).",
+}
+
+
+def _woo_code(error: RemoteError) -> bool:
+    """The refusal carries WooCommerce's (or WordPress's REST API's) own error code."""
+    code = error.code or ""
+    return code.startswith(("woocommerce_rest_", "rest_", "json_"))
+
+
+def _refusal_kind(error: RemoteError) -> str:
+    said = (error.reason or "").lower()
+    if "timestamp" in said:
+        return "clock"
+    if error.status == 403 and "permission" not in said:
+        return "no_rights"
+    return "keys"
+
+
+def _records(answer, call: str, what: str) -> list[dict]:
+    """A list answer whose items are all objects, else a MalformedResponse in words."""
+    if answer is None:
+        return []
+    if not isinstance(answer, list):
+        raise MalformedResponse(
+            SYSTEM, call, f"answered with something other than a list of {what}"
+        )
+    if not all(isinstance(item, dict) for item in answer):
+        raise MalformedResponse(SYSTEM, call, f"listed {what} that are not records")
+    return answer
+
+
+def _int_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _dates(filters: dict) -> dict:

@@ -155,7 +155,7 @@ def test_sync_page_shows_schedule_and_chart(admin_client, no_flowii, no_connecti
     assert len(chart) == 30
     today, yesterday = chart[-1], chart[-2]
     assert [b["css"] for b in today["bars"]] == ["succeeded", "failed"]
-    assert [b["css"] for b in yesterday["bars"]] == ["partly-failed"]
+    assert [b["css"] for b in yesterday["bars"]] == ["attention"]
     assert sum(len(day["bars"]) for day in chart) == 3  # the 40-day-old run is outside
 
 

@@ -7,6 +7,7 @@ request; after the first failure no further call is made."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from ..clients import NotConfigured
 from ..http import AccessDenied, AuthenticationError, RateLimited, RemoteError, Unavailable
@@ -46,10 +47,43 @@ def flowii_problem(exc: Exception) -> str:
     return _("FLOWii could not be asked (%(kind)s).") % {"kind": type(exc).__name__}
 
 
+def unreadable_message(settings: Settings) -> str:
+    """The one sentence the pages say when stored secrets cannot be decrypted ("" when all
+    can)."""
+    if not settings.unreadable_secrets:
+        return ""
+    return _(
+        "The stored secrets cannot be read with the current key (CONNECTOR_ENCRYPTION_KEY): "
+        "restore the key or enter them again in Settings."
+    )
+
+
+def record_name(row) -> str:
+    """A FLOWii record's name as text; a missing name, or one that is not text, is shown
+    as the record's id ("#12") rather than failing the page."""
+    name = row.get("name") if isinstance(row, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name
+    record_id = row.get("id") if isinstance(row, dict) else None
+    return f"#{record_id}"
+
+
+def records(rows) -> list[dict]:
+    """The rows FLOWii sent that are records at all (a dict with an id), each with its name
+    as text."""
+    out = []
+    for row in rows or []:
+        if not isinstance(row, dict) or row.get("id") is None or isinstance(row["id"], bool):
+            continue
+        out.append({**row, "name": record_name(row)})
+    return out
+
+
 def category_tree(categories: list[dict]) -> list[tuple[int, str, int]]:
     """(id, name, depth) in tree order: each parent followed by its subtree, siblings in
     FLOWii's order, then by name. A category whose parent is missing is shown at the root
     rather than lost; a loop in the data does not hang the page."""
+    categories = records(categories)
     by_id = {c["id"]: c for c in categories}
     children: dict[int | None, list[dict]] = {}
     for category in categories:
@@ -60,7 +94,7 @@ def category_tree(categories: list[dict]) -> list[tuple[int, str, int]]:
 
     def order(c):
         position = c.get("order")
-        return (position if isinstance(position, int) else 0, c["name"], c["id"])
+        return (position if isinstance(position, int) else 0, c["name"], str(c["id"]))
 
     def walk(parent, depth):
         for category in sorted(children.get(parent, []), key=order):
@@ -92,11 +126,14 @@ class FlowiiData:
         self._company_set = False
 
     # -- the client and the firm ---------------------------------------------------------
+    @sensitive_variables("s")
     def _flowii(self):
         if self._client is None:
             from .connection import QUICK, flowii_client
 
             s = self.settings
+            if any(name.startswith("flowii_") for name in s.unreadable_secrets):
+                raise NotConfigured(unreadable_message(s))
             if not (s.flowii_email and s.flowii_password and s.flowii_api_key):
                 raise NotConfigured(
                     _(
@@ -152,7 +189,7 @@ class FlowiiData:
 
     def firms(self) -> list[tuple[int, str]]:
         rows = self._read("companies", lambda f: f.companies(), firm=False)
-        return [(c["id"], c["name"]) for c in rows]
+        return [(c["id"], c["name"]) for c in records(rows)]
 
     def firm_name(self, company_id=None) -> str:
         company_id = self.company_id if company_id is None else company_id
@@ -160,7 +197,7 @@ class FlowiiData:
 
     # -- the firm's codebooks --------------------------------------------------------------
     def company_data(self) -> list[tuple[int, str]]:
-        return [(c["id"], c["name"]) for c in self._read("company_data", _company_data)]
+        return [(c["id"], c["name"]) for c in records(self._read("company_data", _company_data))]
 
     def numbering_sequences(self) -> list[dict]:
         """The number series of received orders of every company data of the firm, each with
@@ -171,7 +208,7 @@ class FlowiiData:
                 for row in flowii.numbering_sequences(company_data_id, RECEIVED_ORDER):
                     yield {**row, "company_data_id": company_data_id}
 
-        return self._read("numbering_sequences", fetch)
+        return records(self._read("numbering_sequences", fetch))
 
     def business_relationships(self) -> list[tuple[int, str]]:
         return [(r["id"], r["name"]) for r in self._relationships() if r.get("parent_id") is None]
@@ -183,7 +220,7 @@ class FlowiiData:
     def _relationships(self) -> list[dict]:
         def fetch(flowii):
             seen = set()
-            roots = [r for r in flowii.business_relationships()]
+            roots = records(flowii.business_relationships())
             for row in sorted(roots, key=_by_order):
                 if row["id"] not in seen:
                     seen.add(row["id"])
@@ -191,33 +228,34 @@ class FlowiiData:
             for root in roots:
                 if root.get("parent_id") is not None:
                     continue
-                for sub in sorted(flowii.business_relationship_subtypes(root["id"]), key=_by_order):
+                subtypes = records(flowii.business_relationship_subtypes(root["id"]))
+                for sub in sorted(subtypes, key=_by_order):
                     if sub["id"] not in seen:
                         seen.add(sub["id"])
                         yield {**sub, "parent_id": sub.get("parent_id") or root["id"]}
 
-        return self._read("business_relationships", fetch)
+        return records(self._read("business_relationships", fetch))
 
     def units(self) -> list[tuple[int, str]]:
-        return [(u["id"], u["name"]) for u in self._read("units", lambda f: f.units())]
+        return [(u["id"], u["name"]) for u in records(self._read("units", lambda f: f.units()))]
 
     def payment_methods(self) -> list[tuple[int, str]]:
         rows = self._read("payment_methods", lambda f: f.payment_methods())
-        return [(p["id"], p["name"]) for p in rows]
+        return [(p["id"], p["name"]) for p in records(rows)]
 
     def delivery_types(self) -> list[tuple[int, str]]:
         rows = self._read("delivery_types", lambda f: f.delivery_types())
-        return [(d["id"], d["name"]) for d in rows]
+        return [(d["id"], d["name"]) for d in records(rows)]
 
     def category_rows(self) -> list[dict]:
-        return self._read("categories", lambda f: f.category_tree())
+        return records(self._read("categories", lambda f: f.category_tree()))
 
     def categories(self) -> list[tuple[int, str]]:
         rows = category_tree(self.category_rows())
         return [(cid, INDENT * depth + name) for cid, name, depth in rows]
 
     def partner_custom_fields(self) -> list[dict]:
-        return self._read("custom_fields", lambda f: f.partner_custom_fields())
+        return records(self._read("custom_fields", lambda f: f.partner_custom_fields()))
 
     def text_custom_fields(self) -> list[tuple[int, str]]:
         return [
@@ -243,12 +281,12 @@ class FlowiiData:
                     goods = flowii.goods(category_id=category_id)
                 else:
                     goods = flowii.goods(subcategory_id=category_id)
-                for good in goods:
+                for good in records(goods):
                     if good["id"] not in seen:
                         seen.add(good["id"])
                         yield good
 
-        return self._read("shipping_goods", fetch)
+        return records(self._read("shipping_goods", fetch))
 
     def shipping_items(self) -> list[tuple[int, str]]:
         return [(g["id"], _good_label(g)) for g in self.shipping_goods()]
@@ -280,7 +318,12 @@ def _first(iterable) -> list:
 
 def _by_order(row: dict):
     position = row.get("order")
-    return (position if isinstance(position, int) else 0, row.get("name") or "", row["id"])
+    name = row.get("name")
+    return (
+        position if isinstance(position, int) else 0,
+        name if isinstance(name, str) else "",
+        str(row["id"]),
+    )
 
 
 def _int(value):

@@ -8,21 +8,19 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from ..forms import missing_choices
 from ..http import (
     AccessDenied,
     AuthenticationError,
-    MalformedResponse,
-    NotFound,
     RateLimited,
     RemoteError,
-    Unavailable,
 )
 from ..models import Settings
 from ..wording import words
 from ..wording.settings import WHAT
-from .choices import PARTNERS_MODULE, RECEIVED_ORDER
+from .choices import PARTNERS_MODULE, RECEIVED_ORDER, unreadable_message
 
 WRONG_LOGIN, WRONG_API_KEY = "invalid_grant", "invalid_client"  # FLOWii's token refusals
 
@@ -39,6 +37,7 @@ class Verdict:
     params: dict = field(default_factory=dict)
 
 
+@sensitive_variables()
 def shop_client(settings: Settings, **options):
     from ..woocommerce import WooCommerceClient
 
@@ -50,6 +49,7 @@ def shop_client(settings: Settings, **options):
     )
 
 
+@sensitive_variables()
 def flowii_client(settings: Settings, **options):
     """A FLOWii client for the saved login, in the saved firm (None: none chosen yet)."""
     from ..flowii import FlowiiClient
@@ -64,7 +64,19 @@ def flowii_client(settings: Settings, **options):
     )
 
 
+def _unreadable(settings: Settings, prefix: str) -> bool:
+    return any(name.startswith(prefix) for name in settings.unreadable_secrets)
+
+
+@sensitive_variables()
 def check_shop(settings: Settings) -> Verdict:
+    """The shop's verdict, always in the connector's own words: never the text of whatever
+    answered at the address, and the same verdict whether nothing listens there or
+    something that is not WooCommerce's REST API does."""
+    if _unreadable(settings, "shop_"):
+        return Verdict(messages.WARNING, _("Shop: %(problem)s") % {
+            "problem": unreadable_message(settings)
+        })  # fmt: skip
     if not (settings.shop_url and settings.shop_consumer_key and settings.shop_consumer_secret):
         return Verdict(
             messages.WARNING,
@@ -72,11 +84,14 @@ def check_shop(settings: Settings) -> Verdict:
         )
     try:
         result = shop_client(settings, **QUICK).system_check()
-    except ValueError as exc:
-        return Verdict(messages.ERROR, _("Shop: %(problem)s") % {"problem": exc})
-    except (RemoteError, OSError) as exc:
-        return Verdict(messages.ERROR, _("Shop: %(problem)s") % {"problem": exc})
-    if result.ok:
+    except ValueError:
+        return Verdict(
+            messages.ERROR,
+            _("Shop: the address %(url)s cannot be used. Check it.") % {"url": settings.shop_url},
+        )
+    except (RemoteError, OSError):
+        result = None
+    if result is not None and result.ok:
         text = _("Shop: connected to %(url)s; the keys can read and write.") % {
             "url": settings.shop_url
         }
@@ -87,18 +102,39 @@ def check_shop(settings: Settings) -> Verdict:
                 else _("The shop's prices are entered without VAT.")
             )
         return Verdict(messages.SUCCESS, text)
-    if not result.is_store:
-        lead = _("Shop: the address is not a WooCommerce store.")
-    elif not result.keys_accepted:
-        lead = _("Shop: the shop does not accept the consumer key and secret.")
-    elif not result.can_write:
-        lead = _(
-            "Shop: the keys can read but not write; give the key Read/Write permission in "
-            "WooCommerce › Settings › Advanced › REST API."
+    if result is None or not result.is_store:
+        return Verdict(messages.ERROR, not_a_shop(settings.shop_url))
+    keys_page = "WooCommerce › Settings › Advanced › REST API"
+    if result.kind == "clock":
+        text = _(
+            "Shop: the shop refused the call's time stamp: this computer's clock is more than "
+            "15 minutes off. Correct the clock."
         )
+    elif not result.keys_accepted and result.kind == "no_rights":
+        text = _(
+            "Shop: the shop does not accept the consumer key and secret: their WordPress user "
+            "may not manage the shop. Create the key for a Shop manager or Administrator in "
+            "%(page)s."
+        ) % {"page": keys_page}
+    elif not result.keys_accepted:
+        text = _(
+            "Shop: the shop does not accept the consumer key and secret. Copy them again from "
+            "%(page)s."
+        ) % {"page": keys_page}
+    elif not result.can_write:
+        text = _(
+            "Shop: the keys can read but not write; give the key Read/Write permission in %(page)s."
+        ) % {"page": keys_page}
     else:
-        lead = _("Shop: the connection does not work.")
-    return Verdict(messages.ERROR, f"{lead} {result.problem}")
+        text = _("Shop: the connection does not work.")
+    return Verdict(messages.ERROR, text)
+
+
+def not_a_shop(url: str) -> str:
+    return _(
+        "Shop: no WooCommerce REST API answered at %(url)s. Check the shop address (and that "
+        "WooCommerce is active there); if it is right, the shop may be down: try again later."
+    ) % {"url": url}
 
 
 def flowii_verdict(level: int, code: str, **params) -> Verdict:
@@ -110,7 +146,7 @@ def login_verdict(exc: Exception, settings: Settings) -> Verdict:
     url = settings.flowii_url
     if isinstance(exc, AccessDenied):
         return flowii_verdict(messages.ERROR, "flowii.login_refused", status=exc.status or 403)
-    if isinstance(exc, AuthenticationError):
+    if isinstance(exc, AuthenticationError) and (exc.code or isinstance(exc, AccessDenied)):
         at_token = "token" in (exc.call or "").lower()
         if exc.code == WRONG_LOGIN or (at_token and exc.status == 400 and not exc.code):
             return flowii_verdict(messages.ERROR, "flowii.wrong_login")
@@ -119,14 +155,10 @@ def login_verdict(exc: Exception, settings: Settings) -> Verdict:
         return flowii_verdict(messages.ERROR, "flowii.login_refused", status=exc.status or "-")
     if isinstance(exc, RateLimited):
         return flowii_verdict(messages.ERROR, "flowii.rate_limited")
-    if isinstance(exc, Unavailable | OSError):
+    if isinstance(exc, RemoteError | OSError):
+        # Nothing listens there, or something that is not FLOWii's API (a refusal without
+        # FLOWii's error codes included): one verdict, so the check cannot tell them apart.
         return flowii_verdict(messages.ERROR, "flowii.unreachable", url=url)
-    if isinstance(exc, MalformedResponse | NotFound):
-        return flowii_verdict(messages.ERROR, "flowii.bad_answer", call=exc.call, url=url)
-    if isinstance(exc, RemoteError):
-        return flowii_verdict(
-            messages.ERROR, "flowii.error", call=exc.call, status=exc.status or "-"
-        )
     return flowii_verdict(messages.ERROR, "flowii.bad_address", url=url)
 
 
@@ -135,10 +167,14 @@ class _Stop(Exception):
         self.verdict = verdict
 
 
+@sensitive_variables()
 def check_flowii(settings: Settings, on_only_firm=None) -> list[Verdict]:
     """Log in, list the firms, then read, in the chosen firm, every codebook the connector
     needs; one verdict per thing missing, or one saying all is there. `on_only_firm(id)` is
     told the firm when none is chosen and the login may use only one (it is used then)."""
+    if _unreadable(settings, "flowii_"):
+        problem = unreadable_message(settings)
+        return [Verdict(messages.WARNING, _("FLOWii: %(problem)s") % {"problem": problem})]
     if not (settings.flowii_email and settings.flowii_password and settings.flowii_api_key):
         return [flowii_verdict(messages.WARNING, "flowii.not_checked")]
     try:
@@ -323,6 +359,7 @@ def plain_http_warning(settings: Settings) -> Verdict | None:
     )
 
 
+@sensitive_variables()
 def check_connections(settings: Settings, on_only_firm=None) -> list[Verdict]:
     """The shop's verdict, then FLOWii's (one or more), each a plain sentence."""
     verdicts = [check_shop(settings), *check_flowii(settings, on_only_firm)]

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SyncLog, SyncRun
+from ..overview import run_name
 
 RECENT_RUNS = 20
 
@@ -25,7 +26,7 @@ class RunFilter(admin.SimpleListFilter):
         wanted = self.value()
         if wanted and wanted.isdigit() and all(str(r.pk) != wanted for r in runs):
             runs += list(SyncRun.objects.filter(pk=int(wanted)))
-        return [(str(r.pk), f"#{r.pk} {r}") for r in runs]
+        return [(str(r.pk), f"#{r.pk} {run_name(r)}") for r in runs]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -41,10 +42,12 @@ class SyncLogAdmin(admin.ModelAdmin):
         "level_badge",
         "kind",
         "run_link",
-        "shop_id",
+        "shop_link",
         "flowii_id",
-        "message",
+        "line",
     )
+    fields = ("created_at", "level", "kind", "run_link", "shop_id", "flowii_id", "line")
+    readonly_fields = fields
     list_filter = (
         RunFilter,
         ("kind", admin.AllValuesFieldListFilter),
@@ -74,9 +77,22 @@ class SyncLogAdmin(admin.ModelAdmin):
             '<span class="connector-badge level-{}">{}</span>', obj.level, obj.get_level_display()
         )
 
+    @admin.display(description=_("message"))
+    def line(self, obj):
+        """The line in the reader's language (its code rendered now); the stored sentence
+        only for lines written before codes existed."""
+        return obj.text
+
     @admin.display(description=_("run"), ordering="run")
     def run_link(self, obj):
         if obj.run_id is None:
             return "—"
         url = reverse("admin:connector_syncrun_change", args=[obj.run_id])
         return format_html('<a href="{}">#{}</a>', url, obj.run_id)
+
+    @admin.display(description=_("shop id"), ordering="shop_id")
+    def shop_link(self, obj):
+        if obj.kind == "order" and obj.shop_id:
+            url = reverse("admin:connector_order", args=[obj.shop_id])
+            return format_html('<a href="{}">{}</a>', url, obj.shop_id)
+        return obj.shop_id

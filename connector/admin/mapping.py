@@ -3,8 +3,6 @@ select of FLOWii records, a "refresh from shop" button, and unmapped methods hig
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -14,38 +12,18 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..http import RemoteError
-from ..models import Link, Settings, SyncLog
+from ..models import Settings
+from ..overview import held_orders
 from .choices import flowii_data
 from .connection import QUICK, shop_client
 
-# How the orders stream logs an order held back by an unmapped method (wording/orders.py,
-# "order.shipping_unmapped" and "order.payment_unmapped"), e.g. "Shipping method “Kuriér”
-# (flat_rate:1) is not mapped to a FLOWii delivery type."
-UNMAPPED_LINE = re.compile(
-    r"\(([^()\s]+)\) is not mapped to a FLOWii (delivery type|payment method)"
-)
 
-
-def orders_waiting(word: str) -> dict[str, int]:
-    """Per method key, how many shop orders were last held back because it is unmapped and
-    are still not in FLOWii. `word` is "delivery type" or "payment method"."""
-    lines = SyncLog.objects.filter(
-        kind=Link.Kind.ORDER, message__contains=f"is not mapped to a FLOWii {word}"
-    ).values_list("shop_id", "message")
-    orders: dict[str, set[str]] = {}
-    for shop_id, message in lines:
-        match = UNMAPPED_LINE.search(message)
-        if match and match.group(2) == word and shop_id:
-            orders.setdefault(match.group(1), set()).add(shop_id)
-    if not orders:
-        return {}
-    everyone = set().union(*orders.values())
-    exported = set(
-        Link.objects.filter(kind=Link.Kind.ORDER, shop_id__in=everyone).values_list(
-            "shop_id", flat=True
-        )
-    )
-    return {key: len(ids - exported) for key, ids in orders.items() if ids - exported}
+def orders_waiting(area: str) -> dict[str, int]:
+    """Per method key, how many shop orders the latest order export held back because the
+    method is not mapped, and that are still not in FLOWii. `area` is "shipping" or
+    "payment". Read from the log lines' codes and values (overview.held_orders), never
+    from their sentences."""
+    return {key: row["n"] for key, row in held_orders()[area].items()}
 
 
 class MappingAdmin(admin.ModelAdmin):
@@ -53,7 +31,7 @@ class MappingAdmin(admin.ModelAdmin):
     shop's methods (`refresh(woo)` returning the rows)."""
 
     flowii_field = ""
-    log_word = ""
+    log_word = ""  # "shipping" or "payment": which held-back orders are this page's
     page_title = ""
     list_display_links = None
     list_per_page = 200

@@ -18,7 +18,7 @@ class PaymentMappingAdmin(MappingAdmin):
     form = PaymentMappingForm
     flowii_field = "flowii_payment_method_id"
     list_display = ("title", "gateway", "enabled", "flowii_payment_method_id")
-    log_word = "payment method"
+    log_word = "payment"
     page_title = _("Payments: which FLOWii payment method each gateway becomes")
     list_editable = ("flowii_payment_method_id",)
     list_filter = ("enabled",)

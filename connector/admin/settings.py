@@ -10,28 +10,106 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from ..forms import REQUIRED_CHOICES, SettingsForm, missing_choices
+from ..forms import REQUIRED_CHOICES, SECRET_FIELDS, SettingsForm, missing_choices
 from ..models import Settings
-from ..scheduling import apply_schedule, ensure_purge_schedule
-from .choices import flowii_data
+from ..scheduling import apply_schedule, ensure_alert_schedule, ensure_purge_schedule
+from .choices import flowii_data, unreadable_message
 from .connection import check_connections
+
+# The posted secrets never appear in an error report (nor the addresses, which may carry a
+# user name and password typed into them).
+sensitive_post = method_decorator(
+    sensitive_post_parameters(*SECRET_FIELDS, "flowii_url", "shop_url")
+)
+
+# The fields of the two connections: a change to any of them is checked before it is saved.
+CONNECTION_FIELDS = ("flowii_url", "flowii_email", "shop_url", *SECRET_FIELDS)
+# FLOWii's verdicts that mean the login itself does not work (connection.login_verdict).
+LOGIN_FAILURES = {
+    "flowii.login_refused",
+    "flowii.wrong_login",
+    "flowii.wrong_api_key",
+    "flowii.rate_limited",
+    "flowii.unreachable",
+    "flowii.bad_answer",
+    "flowii.error",
+    "flowii.bad_address",
+    "flowii.no_firms",
+}
+
+
+def refuses(verdict) -> bool:
+    """A verdict that says a connection does not work (the shop's have no code)."""
+    return verdict.level == messages.ERROR and (not verdict.code or verdict.code in LOGIN_FAILURES)
+
+
+class CheckedSettingsForm(SettingsForm):
+    """Changed connection details are tried before they are saved: credentials that fail
+    are refused with the whole save, so the connector never runs on them."""
+
+    connection_verdicts = None
+
+    @sensitive_variables("instance")
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not any(name in self.changed_data for name in CONNECTION_FIELDS):
+            return
+        if self.moved_sides():
+            # Never reached (clean refuses it), but the check must not be the one place
+            # that sends stored secrets to a server they were not entered for.
+            return
+        instance = self.instance
+
+        def only_firm(firm_id):
+            instance.flowii_company_id = firm_id
+
+        verdicts = check_connections(instance, on_only_firm=only_firm)
+        failing = [v for v in verdicts if refuses(v)]
+        if failing:
+            self.add_error(
+                None,
+                gettext(
+                    "Nothing was saved: the new connection details do not work. %(why)s "
+                    "Correct them and save again."
+                )
+                % {"why": " ".join(str(v.text) for v in failing)},
+            )
+        else:
+            self.connection_verdicts = verdicts
 
 
 @admin.register(Settings)
 class SettingsAdmin(admin.ModelAdmin):
-    form = SettingsForm
+    form = CheckedSettingsForm
     save_on_top = False
     fieldsets = (
         (
             _("FLOWii connection"),
-            {"fields": ("flowii_url", "flowii_email", "flowii_password", "flowii_api_key")},
+            {
+                "fields": (
+                    "flowii_url",
+                    "flowii_email",
+                    "flowii_password",
+                    "flowii_api_key",
+                    "forget_flowii_secrets",
+                )
+            },
         ),
         (
             _("Shop connection"),
-            {"fields": ("shop_url", "shop_consumer_key", "shop_consumer_secret")},
+            {
+                "fields": (
+                    "shop_url",
+                    "shop_consumer_key",
+                    "shop_consumer_secret",
+                    "forget_shop_secrets",
+                )
+            },
         ),
         (
             _("From your FLOWii account"),
@@ -75,6 +153,10 @@ class SettingsAdmin(admin.ModelAdmin):
         (
             _("Schedule and logs"),
             {"fields": ("schedule", "schedule_minutes", "schedule_time", "log_retention_days")},
+        ),
+        (
+            _("Alerts by e-mail"),
+            {"fields": ("alert_emails", "alert_no_success_hours", "alert_failed_percent")},
         ),
     )
 
@@ -125,6 +207,7 @@ class SettingsAdmin(admin.ModelAdmin):
         form.flowii_data = flowii_data(request, Settings.load())
         return form
 
+    @sensitive_post
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         extra_context["title"] = _("Connector settings")
@@ -133,7 +216,11 @@ class SettingsAdmin(admin.ModelAdmin):
         if hasattr(response, "context_data"):
             data = getattr(request, "_connector_flowii", None)
             settings = Settings.load()
-            response.context_data["flowii_error"] = data.error if data is not None else ""
+            unreadable = unreadable_message(settings)
+            error = data.error if data is not None else ""
+            response.context_data["unreadable_secrets"] = unreadable
+            # One plain message: the lists' own error says the same when that is the cause.
+            response.context_data["flowii_error"] = "" if error == unreadable else error
             response.context_data["outdated_choices"] = (
                 outdated_message(settings) if settings.flowii_choices_outdated else ""
             )
@@ -155,6 +242,7 @@ class SettingsAdmin(admin.ModelAdmin):
         )
         return [check, *super().get_urls()]
 
+    @sensitive_post
     def check_view(self, request):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -175,7 +263,11 @@ class SettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         apply_schedule(obj)
         ensure_purge_schedule()
-        for verdict in check_connections(obj, on_only_firm=_keep_only_firm(obj)):
+        ensure_alert_schedule()
+        verdicts = getattr(form, "connection_verdicts", None)
+        if verdicts is None:  # the connections did not change: checked now, as they are
+            verdicts = check_connections(obj, on_only_firm=_keep_only_firm(obj))
+        for verdict in verdicts:
             self.message_user(request, verdict.text, verdict.level)
         if firm_changed and form.initial.get("flowii_company_id") is not None:
             self.message_user(

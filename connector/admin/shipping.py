@@ -26,7 +26,7 @@ class ShippingMappingAdmin(MappingAdmin):
         "flowii_delivery_type_id",
         "flowii_good_id",
     )
-    log_word = "delivery type"
+    log_word = "shipping"
     page_title = _("Shipping: the FLOWii delivery type and shipping item of each shipping method")
     list_editable = ("flowii_delivery_type_id", "flowii_good_id")
     list_filter = ("enabled", "zone_name")

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_q.models import Schedule
 
 from ..models import Settings, SyncRun
+from ..overview import counts_per_kind, run_name, run_state
 from ..scheduling import SYNC_NAME
 from ..sync.locks import RunRefused
 from ..tasks import enqueue_sync
@@ -62,10 +64,11 @@ CHART_DAYS = 30
 CHART_HEIGHT = 60
 CHART_BAR = 12
 CHART_GAP = 3
-CHART_STATUSES = (
-    (SyncRun.Status.SUCCEEDED, "succeeded"),
-    (SyncRun.Status.PARTLY_FAILED, "partly-failed"),
-    (SyncRun.Status.FAILED, "failed"),
+# The chart's bars by the runs' states (overview.run_state's rule, in SQL).
+CHART_STATES = (
+    ("ok", "succeeded", _("succeeded")),
+    ("attention", "attention", _("needs attention")),
+    ("failed", "failed", _("failed")),
 )
 
 
@@ -78,12 +81,16 @@ def run_summary(run: SyncRun) -> dict:
     total, done = run.progress_total, run.progress_done
     percent = min(100, round(100 * done / total)) if total else None
     label = run.progress_label
+    state = run_state(run)
     return {
         "id": run.pk,
         "kind": run.get_kind_display(),
         "trigger": run.get_trigger_display(),
         "status": run.status,
-        "status_label": run.get_status_display(),
+        "state": state.key,
+        "state_css": state.css,
+        "status_label": state.label,
+        "state_words": state.words if state.key == "attention" else "",
         "running": run.status == SyncRun.Status.RUNNING,
         "done": done,
         "total": total,
@@ -93,7 +100,10 @@ def run_summary(run: SyncRun) -> dict:
             [str(SyncRun._meta.get_field(name).verbose_name), getattr(run, name)]
             for name in SyncRun.COUNTS
         ],
-        "reason": run.reason,
+        "per_kind": [
+            [k["label"], [[name, n] for name, n in k["counts"]]] for k in counts_per_kind(run)
+        ],
+        "reason": run.reason_text,
         "started": _when(run.started_at),
         "finished": _when(run.finished_at),
         "url": reverse("admin:connector_syncrun_change", args=[run.pk]),
@@ -115,16 +125,33 @@ def runs_per_day(days: int = CHART_DAYS, today=None) -> list[dict]:
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     tz = timezone.get_current_timezone()
+    held = Coalesce(
+        Cast(KeyTextTransform("skipped", KeyTransform("order", "counts_by_kind")), IntegerField()),
+        Value(0),
+    )
     rows = (
         SyncRun.objects.exclude(status=SyncRun.Status.RUNNING)
-        .annotate(day=TruncDate("started_at", tzinfo=tz))
+        .annotate(day=TruncDate("started_at", tzinfo=tz), held=held)
+        .annotate(
+            state=Case(
+                When(status=SyncRun.Status.FAILED, then=Value("failed")),
+                When(
+                    Q(status=SyncRun.Status.PARTLY_FAILED) | Q(failed__gt=0),
+                    then=Value("attention"),
+                ),
+                When(held__gt=0, then=Value("attention")),
+                default=Value("ok"),
+                output_field=CharField(),
+            )
+        )
         .filter(day__gte=first, day__lte=today)
-        .values("day", "status")
+        .values("day", "state")
         .annotate(n=Count("id"))
+        .order_by()
     )
     counts: dict = {}
     for row in rows:
-        counts.setdefault(row["day"], {})[row["status"]] = row["n"]
+        counts.setdefault(row["day"], {})[row["state"]] = row["n"]
     peak = max((sum(c.values()) for c in counts.values()), default=0)
     scale = CHART_HEIGHT / peak if peak else 0
     out = []
@@ -135,14 +162,14 @@ def runs_per_day(days: int = CHART_DAYS, today=None) -> list[dict]:
         y = CHART_HEIGHT
         bars = []
         words = []
-        for status, css in CHART_STATUSES:
-            n = day_counts.get(status, 0)
+        for state, css, label in CHART_STATES:
+            n = day_counts.get(state, 0)
             if not n:
                 continue
             height = max(1, round(n * scale))
             y -= height
             bars.append({"css": css, "y": y, "height": height})
-            words.append(f"{n} {SyncRun.Status(status).label}")
+            words.append(f"{n} {label}")
         out.append(
             {
                 "day": day,
@@ -167,12 +194,28 @@ def schedule_state() -> dict:
         words = gettext("off")
     row = Schedule.objects.filter(name=SYNC_NAME).first()
     last_scheduled = SyncRun.objects.filter(trigger=SyncRun.Trigger.SCHEDULE).first()
+    last_any = SyncRun.objects.first()
     return {
         "words": words,
         "next_run": _when(row.next_run) if row else "",
         "last_run": last_scheduled,
-        "last_any": SyncRun.objects.first(),
+        "last_run_state": run_state(last_scheduled) if last_scheduled else None,
+        "last_any": last_any,
+        "last_any_state": run_state(last_any) if last_any else None,
     }
+
+
+def format_html_join_kinds(run: SyncRun):
+    from django.utils.html import format_html_join
+
+    rows = counts_per_kind(run)
+    if not rows:
+        return "—"
+    return format_html_join(
+        "",
+        '<div class="connector-kind"><b>{}</b>: {}</div>',
+        ((k["label"], " · ".join(f"{name} {n}" for name, n in k["counts"])) for k in rows),
+    )
 
 
 @admin.register(SyncRun)
@@ -189,7 +232,21 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "trigger")
     date_hierarchy = "started_at"
     list_per_page = 50
-    readonly_fields = ("log_link",)
+    fields = (
+        "name",
+        "kind",
+        "trigger",
+        "full",
+        "status_badge",
+        "reason_shown",
+        "started_at",
+        "finished_at",
+        "counts",
+        "counts_by_kind_shown",
+        "log_link",
+    )
+    readonly_fields = fields
+    change_form_template = "admin/connector/syncrun/change_form.html"
     actions = None
 
     class Media:
@@ -204,28 +261,60 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
+        state = run_state(obj)
         return format_html(
-            '<span class="connector-badge {}" title="{}">{}</span>',
-            obj.status.replace("_", "-"),
-            obj.reason,
-            obj.get_status_display(),
+            '<span class="connector-badge {}" data-state="{}" title="{}">{}</span>{}',
+            state.css,
+            state.key,
+            state.words,
+            state.label,
+            format_html('<div class="connector-small connector-reason">{}</div>', state.words)
+            if state.words
+            else "",
         )
+
+    @admin.display(description=_("name"))
+    def name(self, obj):
+        return run_name(obj)
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, obj):
+        return obj.reason_text or "—"
 
     @admin.display(description=_("counts"))
     def counts(self, obj):
-        parts = [
-            f"{SyncRun._meta.get_field(name).verbose_name} {getattr(obj, name)}"
-            for name in SyncRun.COUNTS
-            if getattr(obj, name)
-        ]
+        per_kind = counts_per_kind(obj)
+        if per_kind:
+            parts = [
+                f"{k['label']}: " + ", ".join(f"{name} {n}" for name, n in k["counts"])
+                for k in per_kind
+            ]
+        else:
+            parts = [
+                f"{SyncRun._meta.get_field(name).verbose_name} {getattr(obj, name)}"
+                for name in SyncRun.COUNTS
+                if getattr(obj, name)
+            ]
         if obj.status == SyncRun.Status.RUNNING and obj.progress_total:
             parts.append(f"{obj.progress_done} / {obj.progress_total}")
         return " · ".join(parts) or "—"
+
+    @admin.display(description=_("counts per kind"))
+    def counts_by_kind_shown(self, obj):
+        return format_html_join_kinds(obj)
 
     @admin.display(description=_("log"))
     def log_link(self, obj):
         url = reverse("admin:connector_synclog_changelist") + f"?run={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, gettext("log entries"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        run = SyncRun.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if run is not None:
+            extra_context["title"] = run_name(run)
+            extra_context["run_name"] = run_name(run)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # -- the page around the list -----------------------------------------------------------
     def changelist_view(self, request, extra_context=None):

@@ -136,16 +136,19 @@ def plan_level(
 @dataclass(frozen=True)
 class Placement:
     """Where a good goes: "in" the shop categories given, "left_out" (non-stock, shipping),
-    or "category_failed" (its category is not in the shop this run: `category` says which)."""
+    "category_failed" (its category is in FLOWii's tree but not in the shop this run: the
+    category's own line says why) or "category_missing" (FLOWii's tree does not have it: a
+    subcategory whose parent category is gone). `category` says which category."""
 
     outcome: str
     shop_categories: tuple[int, ...] = ()
     category: int | None = None
 
 
-def place(category_id, subcategory_id, *, shop_of, left_out_ids) -> Placement:
+def place(category_id, subcategory_id, *, shop_of, left_out_ids, known_ids=None) -> Placement:
     """A good in a subcategory goes in that subcategory (the shop shows it under the parent
-    too); in a category only, in that category; in none, in none."""
+    too); in a category only, in that category; in none, in none. `known_ids`: the ids of
+    FLOWii's tree as read (None: not read, nothing to say it lacks a category)."""
     if category_id in left_out_ids or subcategory_id in left_out_ids:
         return Placement("left_out")
     most_specific = subcategory_id if subcategory_id is not None else category_id
@@ -153,6 +156,10 @@ def place(category_id, subcategory_id, *, shop_of, left_out_ids) -> Placement:
         return Placement("in")
     if most_specific in shop_of:
         return Placement("in", (shop_of[most_specific],))
+    if known_ids is not None:
+        missing = [c for c in (category_id, subcategory_id) if c is not None and c not in known_ids]
+        if missing:  # the topmost missing one: what the owner looks for in FLOWii
+            return Placement("category_missing", category=missing[0])
     return Placement("category_failed", category=most_specific)
 
 

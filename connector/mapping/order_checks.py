@@ -45,3 +45,15 @@ def order_notes(order: dict, home_currency: str = "EUR") -> list[tuple[str, dict
     if order.get("status") == "refunded":
         notes.append(("order.note.refunded", {}))
     return notes
+
+
+def modified_text(record: dict) -> str | None:
+    """When the shop last changed an order (or a customer, which WooCommerce leaves without
+    a modification date until it is first updated): its UTC text, for the bookmark."""
+    return record.get("date_modified_gmt") or record.get("date_created_gmt")
+
+
+def number_meta(order: dict, key: str) -> str | None:
+    """The value of one meta entry of a shop order (e.g. FLOWii's number written back)."""
+    meta = {m.get("key"): m.get("value") for m in order.get("meta_data") or []}
+    return meta.get(key)

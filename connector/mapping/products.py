@@ -191,6 +191,11 @@ def stock_figure(good: Good, attribute: str) -> tuple[int | None, Refusal | None
     return whole, None
 
 
+def new_product(fields: dict) -> dict:
+    """A product the shop does not have yet: created as a draft, for the owner to publish."""
+    return {**fields, "status": "draft"}
+
+
 def stock_fields(quantity: int) -> dict:
     return {"manage_stock": True, "stock_quantity": quantity}
 
@@ -227,37 +232,3 @@ def what_to_write(
         send.update(stock_fields(stock))
     switched = old.mode is not None and old.mode != new.mode
     return Write(send, new, switched)
-
-
-def shop_answer(error: dict | None) -> tuple[str, int | None]:
-    """What a refused product write means: "ok"; "gone" (the linked product was deleted in
-    the shop); "sku_taken" with the shop product that has the SKU (made meanwhile);
-    "refused" (anything else: logged with the shop's words)."""
-    if not error:
-        return "ok", None
-    code = error.get("code")
-    if code in ("woocommerce_rest_product_invalid_id", "woocommerce_rest_invalid_id"):
-        return "gone", None
-    holder = (error.get("data") or {}).get("resource_id")
-    if code == "product_invalid_sku" and isinstance(holder, int) and holder > 0:
-        return "sku_taken", holder
-    return "refused", None
-
-
-def category_answer(error: dict | None) -> tuple[str, int | None]:
-    """The same for a category: "gone" (deleted in the shop), "exists" (a shop category of
-    that name under that parent), "refused"."""
-    if not error:
-        return "ok", None
-    code = error.get("code")
-    if code == "woocommerce_rest_term_invalid":
-        return "gone", None
-    holder = (error.get("data") or {}).get("resource_id")
-    if code == "term_exists" and isinstance(holder, int) and holder > 0:
-        return "exists", holder
-    return "refused", None
-
-
-def shop_words(error: dict | None) -> str:
-    error = error or {}
-    return str(error.get("message") or error.get("code") or "?")[:300]

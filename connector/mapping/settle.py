@@ -15,6 +15,12 @@ LINK = "link"  # the document is the order's: link it
 SEND = "send"  # nothing the order could have become: its create may be sent (again)
 OPERATOR = "operator"  # several documents it could be: the operator decides
 WAIT = "wait"  # other orders of the partner are unsettled too: decide once they are
+LATER = "later"  # nothing found yet, but the last create may still land: look again next run
+
+# How long after its create was sent an order found in none of its partner's documents may
+# still appear there: the server may hold a create past the client's read timeout and carry
+# it out afterwards. Longer than any read timeout (the setting CONNECTOR_SETTLE_AFTER_SECONDS).
+SETTLE_AFTER_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # LINK, SEND, OPERATOR or WAIT
+    action: str  # LINK, SEND, OPERATOR, WAIT or LATER
     document: Candidate | None = None  # with LINK
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)  # with OPERATOR / WAIT
     total_differs: bool = False  # with LINK: FLOWii's total is not the shop's
@@ -64,20 +70,28 @@ def settle(
     linked_ids: Iterable[int],
     shop_total: Decimal,
     rival_totals: Iterable[Decimal] = (),
+    *,
+    sent_ago: float | None = None,
+    settle_after: float = SETTLE_AFTER_SECONDS,
 ) -> Decision:
     """What to do with one order whose create may have succeeded.
 
     `candidates`: the partner's documents (as the adapter gives them, or Candidates);
     `linked_ids`: the documents shop orders are linked to already; `rival_totals`: the shop
-    totals of the partner's OTHER orders still to be settled (a lone document could be theirs).
+    totals of the partner's OTHER orders still to be settled (a lone document could be theirs);
+    `sent_ago`: seconds since the order's last create was sent (None: unknown, long ago).
 
     One free received order: it is this order's (a differing total is flagged, never a reason
-    to send again: FLOWii's rounding may differ by a cent). None: nothing was created, send.
+    to send again: FLOWii's rounding may differ by a cent). None: nothing was created, send;
+    but only once the last create was sent more than `settle_after` seconds ago, because a
+    create the server still holds may land after this read (until then: LATER).
     Several: the one whose total equals the shop's to the cent if exactly one does, else the
     operator. With rivals, a document is this order's only when its total says so alone."""
     linked = {int(i) for i in linked_ids}
     free = [c for c in _as_candidates(candidates) if c.id not in linked]
     if not free:
+        if sent_ago is not None and sent_ago <= settle_after:
+            return Decision(LATER)
         return Decision(SEND)
     total = round_cent(shop_total)
     rivals = [round_cent(t) for t in rival_totals]

@@ -1,5 +1,6 @@
-"""The category side of the products stream: FLOWii's two-level tree into the shop (a level
-per batch, parents first), and where each good sits in it, read with the fewest requests."""
+"""The category side of the products stream: FLOWii's two-level tree into the shop, a level
+per batch (parents first): read the tree, plan each level (pure), look up the links, write,
+bind, log. Where each good sits in the tree is goods_places.py's job."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from ..binder import Binder, Kind
-from ..http import RecordRefused
 from ..mapping import categories as plan
-from ..mapping.products import SERVICE, category_answer, shop_words
+from ..mapping.shop_refusals import category_answer, shop_words
 from ..models import Bookmark
 from ..wording import words
 
@@ -21,9 +21,10 @@ STREAM = "categories"
 class Tree:
     """The tree as this run left it in the shop."""
 
-    categories: list = field(default_factory=list)
+    categories: list = field(default_factory=list)  # every category FLOWii's tree shows
     shop_of: dict = field(default_factory=dict)  # FLOWii category id -> shop category id
     left_out: set = field(default_factory=set)  # non-stock, shipping and their subcategories
+    known: set = field(default_factory=set)  # every id in FLOWii's tree, refused ones too
 
 
 def last_tree_read():
@@ -36,10 +37,12 @@ def import_categories(ctx) -> Tree:
     excluded = list(settings.non_stock_category_ids or []) + list(
         settings.shipping_category_ids or []
     )
-    categories, refused = plan.read_tree(ctx.flowii.category_tree())
+    rows = ctx.flowii.category_tree()
+    categories, refused = plan.read_tree(rows)
     for refusal in refused:
         _failed(ctx, refusal, refusal.params.get("id"))
     tree = Tree(categories, {}, plan.left_out(categories, excluded))
+    tree.known = {row.get("id") for row in rows if plan.is_id(row.get("id"))}
     kept = [c for c in categories if c.id not in tree.left_out]
     ctx.count("read", len(kept), kind="category")
     clash = plan.conflicts(kept)
@@ -143,48 +146,3 @@ def _gone(ctx, cat, shop_id) -> None:
 def _failed(ctx, refusal, flowii_id) -> None:
     ctx.count("failed", kind="category")
     ctx.error(words(refusal), kind=Kind.CATEGORY, flowii_id=flowii_id or "")
-
-
-# -- where each good sits -------------------------------------------------------------------
-
-
-@dataclass
-class Places:
-    """Where the goods read sit: good id -> (category id, subcategory id); the services
-    among them; and whether they were read one detail each (then a good without a place
-    could not be read)."""
-
-    where: dict = field(default_factory=dict)
-    services: set = field(default_factory=set)
-    by_detail: bool = False
-
-    def of(self, good_id):
-        if self.by_detail:
-            return self.where.get(good_id)
-        return self.where.get(good_id, (None, None))
-
-
-def places(ctx, goods: list[dict], tree: Tree, since) -> Places:
-    """A few changed goods: one detail each (which also brings the freshest fields, put in
-    place of the list's record in `goods`); otherwise one list per category and per
-    subcategory, plus the services' list, each limited to what changed since `since`."""
-    tops, subs = plan.lists_to_read(tree.categories, tree.left_out)
-    if since is not None and plan.read_by_detail(len(goods), len(tops) + len(subs) + 1):
-        found = Places(by_detail=True)
-        for index, raw in enumerate(goods):
-            if not plan.is_id(raw.get("id")):
-                continue  # refused by the mapping, with its own line
-            try:
-                detail = ctx.flowii.good(raw["id"])
-            except RecordRefused:
-                continue  # gone since the list was read: refused as unreadable
-            goods[index] = detail
-            found.where[raw["id"]] = (detail.get("category_id"), detail.get("subcategory_id"))
-            if detail.get("type") == SERVICE:
-                found.services.add(raw["id"])
-        return found
-    read = ctx.flowii.goods
-    by_category = {c: {g["id"] for g in read(edited_from=since, category_id=c)} for c in tops}
-    by_sub = {s: {g["id"] for g in read(edited_from=since, subcategory_id=s)} for s in subs}
-    services = {g["id"] for g in read(edited_from=since, good_type=SERVICE)}
-    return Places(plan.membership(tree.categories, by_category, by_sub), services)

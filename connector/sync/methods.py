@@ -5,7 +5,23 @@ back); one the shop lists again is no longer gone."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
+from ..http import MalformedResponse
 from ..models import PaymentMapping, ShippingMapping
+
+
+def _checked(rows, call: str, what: str, keys: tuple[str, ...]) -> list[dict]:
+    """The shop's rows, each an object carrying `keys`; any other shape is refused in words
+    (a MalformedResponse) before anything is written."""
+    if not isinstance(rows, list | tuple):
+        raise MalformedResponse(
+            "WooCommerce", call, f"answered with something other than a list of {what}"
+        )
+    for row in rows:
+        if not isinstance(row, dict) or any(row.get(key) in (None, "") for key in keys):
+            raise MalformedResponse("WooCommerce", call, f"listed {what} the connector cannot read")
+    return list(rows)
 
 
 def _has_gone(model) -> bool:
@@ -24,13 +40,24 @@ def _mark_gone(model, stale) -> None:
 def refresh_shipping_methods(woo) -> list[ShippingMapping]:
     """One row per shipping method instance in the shop's zones (zone 0 included); rows of
     instances the shop no longer has are marked gone."""
+    methods = _checked(
+        woo.shipping_methods_in_zones(),
+        "GET shipping/zones",
+        "shipping methods",
+        ("zone_id", "method_id", "instance_id"),
+    )
+    with transaction.atomic():
+        return _write_shipping_methods(methods)
+
+
+def _write_shipping_methods(methods) -> list[ShippingMapping]:
     rows = []
     gone_flag = _has_gone(ShippingMapping)
-    for method in woo.shipping_methods_in_zones():
+    for method in methods:
         defaults = {
             "zone_id": method["zone_id"],
-            "zone_name": method.get("zone_name") or "",
-            "title": method.get("title") or method["method_id"],
+            "zone_name": str(method.get("zone_name") or "")[:200],
+            "title": str(method.get("title") or method["method_id"])[:200],
             "enabled": bool(method.get("enabled", True)),
         }
         if gone_flag:
@@ -49,11 +76,17 @@ def refresh_shipping_methods(woo) -> list[ShippingMapping]:
 def refresh_payment_gateways(woo) -> list[PaymentMapping]:
     """One row per payment gateway the shop offers (disabled ones kept but marked); rows of
     gateways the shop no longer has are marked gone."""
+    gateways = _checked(woo.payment_gateways(), "GET payment_gateways", "payment gateways", ("id",))
+    with transaction.atomic():
+        return _write_payment_gateways(gateways)
+
+
+def _write_payment_gateways(gateways) -> list[PaymentMapping]:
     rows = []
     gone_flag = _has_gone(PaymentMapping)
-    for gateway in woo.payment_gateways():
+    for gateway in gateways:
         defaults = {
-            "title": gateway.get("title") or gateway["id"],
+            "title": str(gateway.get("title") or gateway["id"])[:200],
             "enabled": bool(gateway.get("enabled")),
         }
         if gone_flag:

@@ -4,30 +4,17 @@ at a time, link, read FLOWii's totals back, and write FLOWii's numbers onto the 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import replace
-
 from ..binder import Binder
-from ..dates import parse_utc
-from ..http import EndsRun, OutcomeUnknown, RecordRefused, RemoteError
-from ..mapping.order_checks import order_notes, order_problem
-from ..mapping.orders import OrderChoices, map_order
-from ..mapping.refusals import Refusal
-from ..models import Link, OrderExport, PaymentMapping, ShippingMapping
+from ..http import RecordRefused
+from ..mapping.order_checks import number_meta
+from ..models import Link, OrderExport, default_order_statuses
+from ..woocommerce import ORDER_NUMBER_META
 from ..wording import words
-from .order_export import UNSETTLED, Intents
-from .partners import PartnerBook
+from .order_pages import OrderExporter
 from .write_back import write_back
 
 Kind = Link.Kind
 PAGE = 100
-HELD = {"order.payment_unmapped", "order.payment_missing", "order.shipping_unmapped"}
-REQUIRED = {  # setting -> what the log says is missing
-    "supplier_company_data_id": "orders.missing.company_data",
-    "numbering_sequence_id": "orders.missing.numbering_sequence",
-    "non_stock_unit_id": "orders.missing.unit",
-    "business_relationship_id": "orders.missing.customer_type",
-}
 
 
 def export_new_orders(ctx) -> None:
@@ -51,17 +38,16 @@ def resend_order(ctx, order_id: int) -> None:
     if link is None:
         row = exporter.intents.rows_for([order["id"]]).get(str(order["id"]))
         unsure = row is not None and row.state != OrderExport.State.EXPORTED
-        if not unsure or str(order["id"]) in exporter.intents.settle([row]):
+        if not unsure or str(order["id"]) in exporter.settling.settle([row]):
             exporter.export_page([order], settled=True)
     else:
-        number = {m.get("key"): m.get("value") for m in order.get("meta_data") or []}
         ctx.info(
             words("orders.already", number=order.get("number"), flowii_number=link.flowii_number),
             kind=Kind.ORDER,
             shop_id=order["id"],
             flowii_id=link.flowii_id,
         )
-        if number.get("_flowii_order_number") != link.flowii_number:
+        if number_meta(order, ORDER_NUMBER_META) != link.flowii_number:
             Binder(Kind.ORDER).bind(
                 order["id"], link.flowii_id, flowii_number=link.flowii_number, needs_write_back=True
             )
@@ -72,12 +58,12 @@ def _export(ctx, stream: str, **filters) -> None:
     exporter = OrderExporter(ctx, stream)
     if not exporter.ready():
         return
-    again = exporter.intents.settle_all()
+    again = exporter.settling.settle_all()
     if again:
         exporter.export_page(_orders_by_id(ctx, sorted(again, key=int)), settled=True)
     page = []
     on_first = lambda *_a: ctx.read_at(stream, ctx.woo.server_time())  # noqa: E731
-    statuses = ctx.settings.order_statuses or ["processing", "completed"]
+    statuses = ctx.settings.order_statuses or default_order_statuses()
     for order in ctx.woo.orders(statuses, on_first_page=on_first, **filters):
         page.append(order)
         if len(page) == PAGE:
@@ -105,161 +91,3 @@ def _orders_by_id(ctx, ids) -> list[dict]:
 def after_flowii_answered(order: dict, answer: dict) -> None:
     """Called between FLOWii's answer and saving the link; tests make it raise to prove a
     crash at this point never leads to a second FLOWii document."""
-
-
-class OrderExporter:
-    def __init__(self, ctx, stream: str | None):
-        self.ctx, self.stream = ctx, stream
-        self.intents = Intents(ctx)
-        self.partners = PartnerBook(ctx)
-        self.held = 0
-        self._choices = None
-
-    def ready(self) -> bool:
-        """The settings every order needs; missing ones: one line, and nothing is exported."""
-        missing = [
-            words(code) for name, code in REQUIRED.items() if not getattr(self.ctx.settings, name)
-        ]
-        if missing:
-            self.ctx.error(words("orders.settings_missing", missing=", ".join(missing)))
-            self.ctx.count("failed", kind="order")
-        return not missing
-
-    def choices(self) -> OrderChoices:
-        if self._choices is None:
-            s = self.ctx.settings
-            shipping = list(ShippingMapping.objects.exclude(flowii_delivery_type_id=None))
-            self._choices = OrderChoices(
-                company_data_id=s.supplier_company_data_id,
-                numbering_sequence_id=s.numbering_sequence_id,
-                non_stock_unit_id=s.non_stock_unit_id,
-                maturity_days=s.order_maturity_days,
-                payment_methods={
-                    p.gateway_id: p.flowii_payment_method_id
-                    for p in PaymentMapping.objects.exclude(flowii_payment_method_id=None)
-                },
-                delivery_types={m.key: m.flowii_delivery_type_id for m in shipping},
-                shipping_goods={m.key: m.flowii_good_id for m in shipping if m.flowii_good_id},
-            )
-        return self._choices
-
-    def export_page(self, orders: list[dict], settled: bool = False) -> None:
-        ctx = self.ctx
-        linked = Binder(Kind.ORDER).many_by_shop(o["id"] for o in orders)
-        rows = self.intents.rows_for(o["id"] for o in orders)
-        unsure = [r for r in rows.values() if r.state in UNSETTLED and not settled]
-        again = self.intents.settle(unsure) if unsure else set()
-        linked |= Binder(Kind.ORDER).many_by_shop(r.shop_order_id for r in unsure)
-        goods = self._goods(orders)
-        mapped = []
-        for order in orders:
-            ctx.count("read", kind="order")
-            if self.stream:
-                ctx.seen(self.stream, parse_utc(order.get("date_modified_gmt")))
-            row, key = rows.get(str(order["id"])), str(order["id"])
-            if key in linked:
-                ctx.count("unchanged", kind="order")
-            elif key in self.intents.asked:
-                continue  # handed to the operator in this run, with its line in the log
-            elif row and row.state == OrderExport.State.NEEDS_OPERATOR and not settled:
-                waits = words("orders.operator_waits", number=order.get("number"))
-                self._failed(order, None, waits, retry=False)
-            elif row and row.state in UNSETTLED and not settled and key not in again:
-                continue  # settled as waiting (its documents could not be read): next run
-            elif problem := order_problem(order):
-                self._failed(order, problem)
-            else:
-                try:
-                    mapped.append((order, map_order(order, 0, self.choices(), goods)))
-                except Refusal as refusal:
-                    self._failed(order, refusal)
-        buyers = self.partners.for_orders([o for o, _r in mapped]) if mapped else {}
-        ready = []
-        for order, received in mapped:
-            buyer = buyers.get(order["id"])
-            if isinstance(buyer, Refusal):
-                self._failed(order, None, words("orders.buyer_refused", reason=words(buyer)))
-            elif isinstance(buyer, RemoteError) or buyer is None:
-                self._failed(order, None, words("orders.buyer_failed", error=buyer))
-            else:
-                ready.append((order, replace(received, partner_id=buyer)))
-        self._send(ready)
-        write_back(ctx)
-
-    def _goods(self, orders: list[dict]) -> dict[int, int]:
-        ids = {
-            i
-            for o in orders
-            for line in o.get("line_items") or []
-            for i in (line.get("product_id"), line.get("variation_id"))
-            if i
-        }
-        return {int(s): b.flowii_id for s, b in Binder(Kind.PRODUCT).many_by_shop(ids).items()}
-
-    def _send(self, ready: list) -> None:
-        if not ready:
-            return
-        rows = {o["id"]: self.intents.sending(o, r.partner_id) for o, r in ready}
-        stop = None
-        workers = max(1, int(self.ctx.settings.order_export_concurrency or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(self._create, r): o for o, r in ready}
-            try:
-                for future in as_completed(futures):  # each answer saved as soon as it is in
-                    order, (received, answer) = futures[future], future.result()
-                    stop = self._answered(order, rows[order["id"]], received, answer) or stop
-            except BaseException:  # whatever stops here: no further create goes out
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-        self.intents.read_back([r for r in rows.values() if r.state == OrderExport.State.EXPORTED])
-        if stop is not None:
-            raise stop
-
-    def _answered(self, order: dict, row, received, answer) -> EndsRun | None:
-        if isinstance(answer, OutcomeUnknown):
-            self.intents.unknown(row, answer)
-            lost = words("orders.unknown", number=order.get("number"), error=answer)
-            self._failed(order, None, lost, retry=False)
-        elif isinstance(answer, RemoteError):  # FLOWii answered: nothing was created
-            self.intents.nothing_created(row)
-            ends = isinstance(answer, EndsRun)
-            code = "orders.flowii_not_taken" if ends else "orders.flowii_refused"
-            self._failed(order, None, words(code, error=answer))
-            return answer if ends else None
-        else:
-            after_flowii_answered(order, answer)
-            self.intents.answered(row, answer)
-            self._created(order, received, answer)
-        return None
-
-    def _create(self, received):
-        try:  # HTTP only: the database and the log stay in the main thread
-            return received, self.ctx.flowii.create_received_order(received)
-        except RemoteError as error:
-            return received, error
-
-    def _created(self, order: dict, received, answer: dict) -> None:
-        ctx, number = self.ctx, order.get("number") or order["id"]
-        where = {"kind": Kind.ORDER, "shop_id": order["id"], "flowii_id": answer["id"]}
-        ctx.count("created", kind="order")
-        ctx.progress(step=1)
-        ctx.info(
-            words("orders.created", number=number, flowii_number=answer.get("serial_nr")), **where
-        )
-        if not received.variable_symbol:
-            ctx.warning(words("orders.variable_symbol", number=number), **where)
-        for code, params in order_notes(order):
-            ctx.warning(words("orders.note", number=number, note=words(code, **params)), **where)
-
-    def _failed(self, order: dict, refusal: Refusal | None, reason: str = "", retry=True) -> None:
-        ctx = self.ctx
-        held = refusal is not None and refusal.code in HELD
-        self.held += held
-        ctx.count("skipped" if held else "failed", kind="order")
-        ctx.progress(step=1)
-        if retry and self.stream:
-            ctx.failed_at(self.stream, parse_utc(order.get("date_modified_gmt")))
-        number, reason = order.get("number") or order.get("id"), reason or words(refusal)
-        code = "orders.held" if held else "orders.not_exported" if retry else None
-        message = words(code, number=number, reason=reason) if code else reason
-        ctx.error(message, kind=Kind.ORDER, shop_id=order.get("id"))

@@ -25,42 +25,17 @@ Threads do HTTP only; the database, the log and the counts stay in the calling t
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from ..binder import Binder, Kind
-from ..http import NotFound, OutcomeUnknown, RemoteError, ends_run
+from ..http import OutcomeUnknown, RemoteError
 from ..mapping import partners as mapping
 from ..mapping.countries import country_ids
-from ..mapping.matching import Match, choose, joins, waves
+from ..mapping.matching import joins, waves
 from ..mapping.refusals import Refusal
-from ..wording import words
+from .partner_matching import Buyer, Sent, send_partner
+from .partner_results import record_wave
 
-
-@dataclass
-class Buyer:
-    """One buyer mapped: the link's kind and shop id, the partner we would send, warnings."""
-
-    kind: str
-    shop_id: str
-    data: object  # PartnerData
-    notes: tuple = ()
-    modified: object = None  # the shop record's modification time (customers)
-    fingerprint: str = field(init=False)
-
-    def __post_init__(self):
-        self.fingerprint = mapping.fingerprint(self.data)
-
-
-@dataclass
-class Sent:
-    """What writing one buyer did (made in a worker thread, read in the calling thread)."""
-
-    buyer: Buyer
-    partner_id: int | None = None
-    action: str = ""  # created, updated, linked, joined
-    match: Match | None = None
-    gone: int | None = None  # a linked partner FLOWii no longer has
-    error: RemoteError | None = None
+__all__ = ["Buyer", "PartnerBook"]
 
 
 class PartnerBook:
@@ -71,9 +46,9 @@ class PartnerBook:
         self._rules: dict[str, mapping.PartnerRules] = {}
         self._countries: dict[str, int] | None = None
         # match key -> (partner, its IČO) written or linked in this run
-        self._known: dict[str, tuple[int, str]] = {}
-        self._unsettled: dict[str, OutcomeUnknown] = {}  # match key -> create of unknown outcome
-        self._results: dict[tuple, int | RemoteError] = {}  # (kind, shop id) -> this run's result
+        self.known: dict[str, tuple[int, str]] = {}
+        self.unsettled: dict[str, OutcomeUnknown] = {}  # match key -> create of unknown outcome
+        self.results: dict[tuple, int | RemoteError] = {}  # (kind, shop id) -> this run's result
 
     # -- mapping -------------------------------------------------------------------------
     def rules(self, orders: bool = False) -> mapping.PartnerRules:
@@ -135,8 +110,8 @@ class PartnerBook:
     def forget(self, partner_id: int) -> None:
         for kind in (Kind.CUSTOMER, Kind.GUEST):
             Binder(kind).unbind(flowii_id=partner_id)
-        self._results = {k: v for k, v in self._results.items() if v != partner_id}
-        self._known = {k: v for k, v in self._known.items() if v[0] != partner_id}
+        self.results = {k: v for k, v in self.results.items() if v != partner_id}
+        self.known = {k: v for k, v in self.known.items() if v[0] != partner_id}
 
     # -- the work --------------------------------------------------------------------------
     def settle(self, buyers: list[Buyer]) -> list[int | RemoteError]:
@@ -145,11 +120,11 @@ class PartnerBook:
         todo: dict[tuple, Buyer] = {}
         for buyer in buyers:
             key = (buyer.kind, buyer.shop_id)
-            if key not in self._results:
+            if key not in self.results:
                 todo[key] = buyer  # the last (newest order's) data of a buyer wins
         for kind in {b.kind for b in todo.values()}:
             self._send_kind(kind, [b for b in todo.values() if b.kind == kind])
-        return [self._results[(b.kind, b.shop_id)] for b in buyers]
+        return [self.results[(b.kind, b.shop_id)] for b in buyers]
 
     def _send_kind(self, kind: str, buyers: list[Buyer]) -> None:
         binder = Binder(kind)
@@ -159,7 +134,7 @@ class PartnerBook:
             link = links.get(buyer.shop_id)
             if link and link.fingerprint == buyer.fingerprint:
                 # Nothing to send; a newer shop time is kept so the next run skips it unread.
-                self._results[(kind, buyer.shop_id)] = link.flowii_id
+                self.results[(kind, buyer.shop_id)] = link.flowii_id
                 self.ctx.count("unchanged", kind="partner")
                 if buyer.modified and buyer.modified != link.shop_modified:
                     fresher.append(
@@ -175,10 +150,11 @@ class PartnerBook:
             to_send = [(i, job) for i, job in enumerate(wave) if sent[i] is None]
             if to_send:
                 with ThreadPoolExecutor(max_workers=min(workers, len(to_send))) as pool:
-                    done = pool.map(lambda job: self._send(*job), [job for _i, job in to_send])
+                    send = lambda job: send_partner(self.ctx.flowii, *job)  # noqa: E731
+                    done = pool.map(send, [job for _i, job in to_send])
                     for (i, _job), answer in zip(to_send, done, strict=True):
                         sent[i] = answer
-            self._finish(binder, sent)
+            record_wave(self, binder, sent)
 
     def _in_run(self, buyer: Buyer, linked: int | None) -> Sent | None:
         """An unlinked buyer that shares an e-mail or IČO with one written in this run joins
@@ -187,111 +163,10 @@ class PartnerBook:
             return None
         keys = mapping.match_keys(buyer.data)
         for key in sorted(keys):
-            if key in self._unsettled:
-                return Sent(buyer, action="waits", error=self._unsettled[key])
+            if key in self.unsettled:
+                return Sent(buyer, action="waits", error=self.unsettled[key])
         for key in sorted(keys):
-            partner_id, ico = self._known.get(key, (None, ""))
+            partner_id, ico = self.known.get(key, (None, ""))
             if partner_id and joins(key, ico, buyer.data.ico):
                 return Sent(buyer, partner_id, "joined")
         return None
-
-    def _send(self, buyer: Buyer, linked: int | None) -> Sent:
-        """Writes one partner: HTTP only (a worker thread)."""
-        flowii, gone = self.ctx.flowii, None
-        try:
-            if linked:
-                try:
-                    flowii.update_partner(linked, buyer.data, current=flowii.partner(linked))
-                    return Sent(buyer, linked, "updated")
-                except NotFound:
-                    gone = linked  # deleted in FLOWii: matched or created again below
-            found = self._match(buyer.data)
-            if found:
-                match, detail = found
-                flowii.update_partner(match.partner_id, buyer.data, current=detail)
-                return Sent(buyer, match.partner_id, "linked", match=match, gone=gone)
-            return Sent(buyer, flowii.create_partner(buyer.data), "created", gone=gone)
-        except RemoteError as error:
-            return Sent(buyer, gone=gone, error=error)
-
-    def _match(self, data) -> tuple[Match, dict] | None:
-        email = data.key_contact.email if data.key_contact else ""
-        details: dict[int, dict] = {}
-        for text, by_email in ((email, True), (data.ico, False)):
-            if not text:
-                continue
-            found = []
-            for candidate in self.ctx.flowii.partners_matching(text):
-                pid = int(candidate["id"])
-                if pid not in details:
-                    try:
-                        details[pid] = self.ctx.flowii.partner(pid)
-                    except NotFound:  # deleted since the search
-                        continue
-                found.append(details[pid])
-            match = choose(found, email, data.ico, by_email=by_email)
-            if match:
-                return match, details[match.partner_id]
-        return None
-
-    def _finish(self, binder: Binder, sent: list[Sent]) -> None:
-        """Logs, links and remembers one wave (the calling thread); then raises an error that
-        ends the run, if one came, so what the wave finished stays linked."""
-        ctx, rows, stop = self.ctx, [], None
-        for s in sent:
-            b = s.buyer
-            where = {"kind": b.kind, "shop_id": b.shop_id, "flowii_id": s.partner_id or s.gone}
-            name = b.data.name
-            if s.gone:
-                binder.unbind(b.shop_id)
-                ctx.warning(words("partner.gone", name=name, id=s.gone), **where)
-            if s.error is not None:
-                self._results[(b.kind, b.shop_id)] = s.error
-                if isinstance(s.error, OutcomeUnknown):
-                    if s.action != "waits":
-                        for key in mapping.match_keys(b.data):
-                            self._unsettled[key] = s.error
-                        ctx.error(
-                            words("partner.outcome_unknown", name=name, error=s.error), **where
-                        )
-                    else:
-                        ctx.warning(words("partner.waits", name=name), **where)
-                elif ends_run(s.error):
-                    stop = stop or s.error
-                continue
-            self._results[(b.kind, b.shop_id)] = s.partner_id
-            for key in mapping.match_keys(b.data):
-                self._known.setdefault(key, (s.partner_id, b.data.ico))
-            rows.append((b.shop_id, s.partner_id, b.fingerprint, "", b.modified))
-            # A buyer joining a partner written in this run sends nothing: unchanged.
-            ctx.count(
-                {"created": "created", "joined": "unchanged"}.get(s.action, "updated"),
-                kind="partner",
-            )
-            if s.action in ("created", "updated"):
-                ctx.info(words(f"partner.{s.action}", name=name), **where)
-            else:
-                self._log_link(s, where)
-            for note in b.notes:
-                ctx.warning(words("partner.warning", name=name, note=words(note)), **where)
-        # Binding lets go of the partner's other shop records; buyers sharing one (a firm
-        # buying with two e-mails) keep theirs, or they would take it from each other each run.
-        mine = {row[0] for row in rows}
-        for pid, other in binder.many_by_flowii(row[1] for row in rows).items():
-            if other.shop_id not in mine:
-                rows.append((other.shop_id, pid, other.fingerprint, "", other.shop_modified))
-        binder.bind_many(rows)
-        if stop is not None:
-            raise stop
-
-    def _log_link(self, s: Sent, where: dict) -> None:
-        by = {"email": "e-mail", "ico": "IČO", "email+ico": "e-mail, IČO"}
-        how = by[s.match.by] if s.match else "e-mail / IČO"
-        name = s.buyer.data.name
-        self.ctx.info(words("partner.linked", name=name, id=s.partner_id, by=how), **where)
-        if s.match and s.match.passed_over:
-            ids = ", ".join(str(i) for i in (s.partner_id, *s.match.passed_over))
-            self.ctx.warning(
-                words("partner.linked_several", name=name, by=how, ids=ids, id=s.partner_id),
-                **where,
-            )

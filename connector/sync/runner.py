@@ -9,6 +9,7 @@ import logging
 from django.conf import settings as django_settings
 from django.utils import timezone, translation
 
+from ..alerts import after_run, failure_reason
 from ..clients import NotConfigured, build_clients
 from ..http import RemoteError
 from ..models import Settings, SyncRun
@@ -71,6 +72,22 @@ def run(
 def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
     kind = SyncRun.Kind(kind)
     streams = STREAMS_OF[kind]
+    if clients is None and Settings.load().unreadable_secrets:
+        # Not started at all: no lock is taken, so nothing waits for a run that cannot work.
+        reason = words("run.secrets_unreadable")
+        stored = reason.stored()
+        run = SyncRun.objects.create(
+            kind=kind,
+            trigger=trigger,
+            full=full,
+            status=SyncRun.Status.FAILED,
+            reason=str(reason),
+            reason_code=stored["code"],
+            reason_params=stored["params"],
+            finished_at=timezone.now(),
+        )
+        logger.error("run %s %s not started: %s", run.pk, kind, reason)
+        return run
     run = SyncRun.objects.create(kind=kind, trigger=trigger, full=full)
     try:
         locks.acquire([LOCKS_OF[s] for s in streams], run)
@@ -94,8 +111,12 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
             status = SyncRun.Status.PARTLY_FAILED
             reason = words("run.partly_failed", n=ctx.counts["failed"])
         ctx.save_bookmarks()
-    except (NotConfigured, RemoteError) as exc:
+    except NotConfigured as exc:
         status, reason = SyncRun.Status.FAILED, str(exc)
+        ctx.error(reason)
+    except RemoteError as exc:
+        # Refused credentials get a code of their own: the Overview and the alerts read it.
+        status, reason = SyncRun.Status.FAILED, failure_reason(exc)
         ctx.error(reason)
     except Exception as exc:  # the run must end with a status whatever happened
         logger.exception("run %s failed unexpectedly", run.pk)
@@ -116,5 +137,6 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None):
         )
         locks.release(run)
     run.refresh_from_db()
+    after_run(run)  # the owner is e-mailed once per problem; never raises
     logger.info("run %s %s: %s %s", run.pk, kind, status, run.counts)
     return run

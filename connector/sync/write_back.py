@@ -1,4 +1,4 @@
-"""FLOWii's number onto the shop orders: the meta `_flowii_order_number` in batches, then one
+"""FLOWii's number onto the shop orders: the adapter's order meta, in batches, then one
 note each. A note whose answer was lost may have been added, so it is never sent twice."""
 
 from __future__ import annotations
@@ -8,15 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 from ..binder import Binder
 from ..http import AuthenticationError, RemoteError
 from ..models import Link
+from ..woocommerce import ORDER_NUMBER_META as NUMBER_META
 from ..wording import words
 
-NUMBER_META = "_flowii_order_number"
 BATCH = 100
 
 
 def write_back(ctx) -> None:
     """Every pending write-back, a batch at a time (memory stays flat however many)."""
     binder = Binder(Link.Kind.ORDER)
+    interrupted = binder.notes_pending()
+    for link in interrupted:  # a run stopped while sending it: never sent twice, but told
+        why = words("orders.note_interrupted")
+        _note_not_added(ctx, link, why)
+    binder.noted([link.shop_id for link in interrupted])
     last = 0
     while True:
         pending = binder.pending_write_backs(after_pk=last, limit=BATCH)
@@ -56,18 +61,23 @@ def _write_batch(ctx, binder: Binder, links: list) -> None:
         problems = list(pool.map(lambda note: _add_note(ctx.woo, *note), notes))
     for link, problem in zip(done, problems, strict=True):
         if problem is not None:
-            ctx.warning(
-                words(
-                    "orders.note_not_added",
-                    flowii_number=link.flowii_number,
-                    order=link.shop_id,
-                    error=problem,
-                    field=NUMBER_META,
-                ),
-                kind=Link.Kind.ORDER,
-                shop_id=link.shop_id,
-                flowii_id=link.flowii_id,
-            )
+            _note_not_added(ctx, link, problem)
+    binder.noted([link.shop_id for link in done])
+
+
+def _note_not_added(ctx, link, error) -> None:
+    ctx.warning(
+        words(
+            "orders.note_not_added",
+            flowii_number=link.flowii_number,
+            order=link.shop_id,
+            error=error,
+            field=NUMBER_META,
+        ),
+        kind=Link.Kind.ORDER,
+        shop_id=link.shop_id,
+        flowii_id=link.flowii_id,
+    )
 
 
 def _add_note(woo, order_id: int, note: str) -> RemoteError | None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 # code -> a lazy, translatable sentence with %(name)s placeholders.
 TEXTS: dict = {}
-_MODULES = ("products", "partners", "orders", "settings", "runs")
+_MODULES = ("products", "partners", "orders", "settings", "runs", "admin")
 _loaded = False
 
 
@@ -102,8 +102,20 @@ def _sentence(code: str, params: dict) -> str:
     if text is None:
         details = ", ".join(f"{k}: {v}" for k, v in params.items())
         return f"{code} ({details})" if details else code
-    sentence = str(text)  # a lazy text: translated into the active language here
+    # A lazy text, translated into the active language here. A plural one (ngettext_lazy with
+    # the name of its number) picks its form by that value in params: rendered with `%`, as
+    # `str()` of it alone is empty.
     try:
-        return sentence % params if params else sentence
+        return text % params if params else plain(text)
     except (KeyError, ValueError, TypeError):
-        return sentence
+        return plain(text)
+
+
+def plain(text) -> str:
+    """The sentence without its values: a plural one in its "many" form."""
+    kw = getattr(text, "_kw", None) or {}
+    if "plural" in kw and "singular" in kw:
+        from django.utils.translation import ngettext
+
+        return ngettext(kw["singular"], kw["plural"], 5)
+    return str(text)

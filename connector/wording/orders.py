@@ -2,6 +2,7 @@
 what is worth a look on an exported one, and the lines of the run's log."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 TEXTS = {
     # -- the mapping's refusals: what is wrong, and what the shop owner does about it ------
@@ -107,9 +108,12 @@ TEXTS = {
         "Order %(number)s is not exported: %(reason)s It is tried again on the next run."
     ),
     "orders.held": _("Order %(number)s waits: %(reason)s"),
-    "orders.waiting": _(
+    "orders.waiting": ngettext_lazy(
+        "%(count)s order waits for its payment or shipping method to be mapped (Payments and "
+        "Shipping pages); it goes over on the first run after that.",
         "%(count)s orders wait for their payment or shipping method to be mapped (Payments and "
-        "Shipping pages); they go over on the first run after that."
+        "Shipping pages); they go over on the first run after that.",
+        "count",
     ),
     "orders.buyer_refused": _("its buyer cannot become a FLOWii partner: %(reason)s"),
     "orders.buyer_failed": _("FLOWii refused its buyer: %(error)s"),
@@ -141,6 +145,12 @@ TEXTS = {
     "orders.settled_send": _(
         "Order %(number)s, whose answer from FLOWii was lost, is not in FLOWii: it is sent again."
     ),
+    "orders.settled_later": _(
+        "Order %(number)s, whose answer from FLOWii was lost, is not among its buyer's FLOWii "
+        "documents yet; FLOWii may still be carrying out that create, so it is not sent again "
+        "now: it is checked again on the next run (and sent again only once its create is more "
+        "than %(seconds)s seconds old)."
+    ),
     "orders.operator": _(
         "Order %(number)s (%(total)s) could be any of its buyer's FLOWii received orders "
         "%(candidates)s. It is not sent again: check them in FLOWii, then link the right one "
@@ -150,9 +160,12 @@ TEXTS = {
         "Order %(number)s waits for the operator: it could be one of several FLOWii received "
         "orders (see the Order exports page)."
     ),
-    "orders.operator_count": _(
+    "orders.operator_count": ngettext_lazy(
+        "%(count)s order waits for the operator to say which FLOWii received order it is "
+        "(Order exports page).",
         "%(count)s orders wait for the operator to say which FLOWii received order they are "
-        "(Order exports page)."
+        "(Order exports page).",
+        "count",
     ),
     "orders.documents_unread": _(
         "The FLOWii documents of partner %(partner)s could not be read (%(error)s); its "
@@ -177,6 +190,10 @@ TEXTS = {
     "orders.note_not_added": _(
         "The note with FLOWii number %(flowii_number)s could not be added to shop order "
         "%(order)s (%(error)s); the number is in the order's %(field)s field."
+    ),
+    "orders.note_interrupted": _(
+        "the run that was adding it stopped, so it may or may not be there; it is not added "
+        "again, lest the order carry it twice"
     ),
     "orders.note_text": _("Exported to FLOWii as received order %(flowii_number)s."),
 }

@@ -2,6 +2,7 @@
 and the fix. Codes are raised as Refusals by connector/mapping/ or logged by connector/sync/."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 TEXTS = {
     # -- a good that cannot be imported as it is (fix it in FLOWii) -------------------------
@@ -55,6 +56,12 @@ TEXTS = {
         "the shop (see that category's line); the good is left out until the category is "
         "fixed, and comes in on the first run after."
     ),
+    "good.category_missing": _(
+        "FLOWii good “%(name)s” (id %(id)s, number %(sku)s) is filed in the FLOWii category id "
+        "%(category)s, which FLOWii's category tree does not have (a subcategory whose parent "
+        "category is gone, or a category deleted); it is not imported. Move the good to a "
+        "category in FLOWii; it comes in on the first run after."
+    ),
     "good.sku_linked_elsewhere": _(
         "FLOWii good “%(name)s” (id %(id)s, number %(sku)s): the shop product with this SKU (id %(shop_id)s) is already linked to "
         "another FLOWii good (id %(other_id)s); it is not imported. Give the two goods "
@@ -85,25 +92,38 @@ TEXTS = {
         "longer in FLOWii; the shop product is left as it is. Delete or hide it in the shop "
         "if it is no longer sold."
     ),
-    "goods.left_out": _(
+    "goods.left_out": ngettext_lazy(
+        "%(count)s good or service of the non-stock and shipping categories was left out, "
+        "as the settings say.",
         "%(count)s goods and services of the non-stock and shipping categories were left out, "
-        "as the settings say."
+        "as the settings say.",
+        "count",
     ),
-    "prices.mode_switched": _(
+    "prices.mode_switched": ngettext_lazy(
+        "The shop's prices are now entered %(mode)s: the price of %(count)s product was "
+        "written again.",
         "The shop's prices are now entered %(mode)s: the prices of %(count)s products were "
-        "written again."
+        "written again.",
+        "count",
     ),
     "prices.with_vat": _("with VAT"),
     "prices.without_vat": _("without VAT"),
-    "good.unknown_vat_rate": _(
+    "good.unknown_vat_rate": ngettext_lazy(
+        "The VAT rate %(rate)s %% of %(count)s product (“%(name)s”, %(sku)s) "
+        "matches no tax rate of the shop, so its tax class was left as it is. Add a "
+        "%(rate)s %% rate in WooCommerce (Settings, Tax).",
         "The VAT rate %(rate)s %% of %(count)s products (for example “%(name)s”, %(sku)s) "
         "matches no tax rate of the shop, so their tax class was left as it is. Add a "
-        "%(rate)s %% rate in WooCommerce (Settings, Tax)."
+        "%(rate)s %% rate in WooCommerce (Settings, Tax).",
+        "count",
     ),
     # -- stock (only where the owner named a stock attribute) ---------------------------
-    "stock.missing": _(
+    "stock.missing": ngettext_lazy(
+        "%(count)s good (“%(name)s”, %(sku)s) carries no attribute “%(attribute)s”, "
+        "so its stock was left as it is. Check the stock attribute in the settings.",
         "%(count)s goods (for example “%(name)s”, %(sku)s) carry no attribute “%(attribute)s”, "
-        "so their stock was left as it is. Check the stock attribute in the settings."
+        "so their stock was left as it is. Check the stock attribute in the settings.",
+        "count",
     ),
     "stock.not_a_number": _(
         "FLOWii good “%(name)s” (id %(id)s, number %(sku)s): its stock (%(attribute)s) is %(value)s, not a number; the shop's stock "

@@ -2,6 +2,7 @@
 values as %(name)s placeholders. Never a secret, never the remote's own text."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 TEXTS = {
     # -- before asking -----------------------------------------------------------------------
@@ -35,9 +36,12 @@ TEXTS = {
         "FLOWii: the login is right, but it may use no firm. Ask the FLOWii account's owner to "
         "give this user access to the firm."
     ),
-    "flowii.choose_firm": _(
+    "flowii.choose_firm": ngettext_lazy(
+        "FLOWii: connected as %(email)s; the login may use %(n)s firm. Choose the firm under "
+        "“From your FLOWii account” and save.",
         "FLOWii: connected as %(email)s; the login may use %(n)s firms. Choose the firm under "
-        "“From your FLOWii account” and save."
+        "“From your FLOWii account” and save.",
+        "n",
     ),
     "flowii.firm_not_allowed": _(
         "FLOWii: the login may not use this firm (#%(id)s). Choose one of the firms it may use "

@@ -69,6 +69,9 @@ def form_data(settings: Settings, **overrides) -> dict:
         "schedule_time": settings.schedule_time.strftime("%H:%M") if settings.schedule_time else "",
         "log_retention_days": settings.log_retention_days,
         "order_export_concurrency": settings.order_export_concurrency,
+        "alert_emails": settings.alert_emails,
+        "alert_no_success_hours": settings.alert_no_success_hours,
+        "alert_failed_percent": settings.alert_failed_percent,
     }
     data.update(overrides)
     return data
@@ -133,3 +136,38 @@ def no_flowii(monkeypatch):
         return []
 
     monkeypatch.setattr(FlowiiData, "_read", fail)
+
+
+def coded_log(run, level: str, code: str, *, kind="", shop_id="", flowii_id="", **params):
+    """A log line as a stream writes it: the sentence (in the active language) with its code
+    and values, which the pages render in the reader's language."""
+    from connector.models import SyncLog
+    from connector.wording import words
+
+    text = words(code, **params)
+    stored = text.stored()
+    return SyncLog.objects.create(
+        run=run,
+        level=level,
+        kind=kind,
+        shop_id=str(shop_id),
+        flowii_id=str(flowii_id),
+        message=str(text),
+        code=stored["code"],
+        params=stored["params"],
+    )
+
+
+def held_line(run, order_id, refusal: str, **params):
+    """The orders stream's line for an order held back by an unmapped method."""
+    from connector.wording import words
+
+    return coded_log(
+        run,
+        "error",
+        "orders.held",
+        kind="order",
+        shop_id=order_id,
+        number=order_id,
+        reason=words(refusal, **params),
+    )

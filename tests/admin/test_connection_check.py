@@ -42,17 +42,29 @@ def test_saving_checks_both_connections(admin_client, woo_server, flowii_server)
         "needs is there."
     ]
 
+    # Credentials that fail are not taken into use: the whole save is refused, in one message.
     settings.refresh_from_db()
+    before = (settings.flowii_password, settings.shop_consumer_secret, settings.schedule)
     response = admin_client.post(
         SETTINGS_URL,
-        form_data(settings, flowii_password="wrong", shop_consumer_secret="cs_wrong"),
+        form_data(
+            settings,
+            flowii_password="wrong",
+            shop_consumer_secret="cs_wrong",
+            schedule="daily",
+            schedule_time="04:00",
+        ),
         follow=True,
     )
-    texts = messages_of(response)
-    assert flowii_texts(texts) == [
-        "FLOWii: the login e-mail or password is wrong. Check them and save again."
-    ]
-    assert any(t.startswith("Shop: the shop does not accept") for t in texts), texts
+    assert response.status_code == 200 and not response.redirect_chain
+    assert messages_of(response) == []  # no green "changed"
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("Nothing was saved: the new connection details do not work.")
+    assert "FLOWii: the login e-mail or password is wrong." in errors[0]
+    assert "Shop: the shop does not accept" in errors[0]
+    settings.refresh_from_db()
+    assert (settings.flowii_password, settings.shop_consumer_secret, settings.schedule) == before
 
 
 def test_the_button_checks_without_saving(admin_client, woo_server, flowii_server):

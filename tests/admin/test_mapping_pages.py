@@ -5,12 +5,14 @@ that hold orders back highlighted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from connector.models import Link, PaymentMapping, ShippingMapping, SyncLog, SyncRun
 from sandbox import flowii_seed as seed
 from sandbox.configure import configure_for_sandbox
-from tests.admin.helpers import PAYMENTS_URL, SHIPPING_URL, flowii_only, messages_of
+from tests.admin.helpers import PAYMENTS_URL, SHIPPING_URL, flowii_only, held_line, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -129,25 +131,21 @@ def test_methods_that_hold_orders_back_are_highlighted(admin_client, no_flowii):
         zone_id=1, method_id="local_pickup", instance_id="3", title="O", enabled=False
     )
     PaymentMapping.objects.create(gateway_id="cod", title="Dobierka", enabled=False)
-    run = SyncRun.objects.create(kind="orders", trigger="button", status="partly_failed")
+    run = SyncRun.objects.create(kind="orders", trigger="button", status="succeeded")
+    shipping = {"name": "O", "method_id": "local_pickup", "instance_id": "3"}
     for order_id in ("500", "501", "502"):
-        SyncLog.objects.create(
-            run=run,
-            level="error",
-            kind="order",
-            shop_id=order_id,
-            message=f"Order {order_id} is not exported: Shipping method “O” (local_pickup:3) is "
-            "not mapped to a FLOWii delivery type. Map it on the Shipping page; the order goes "
-            "over on the next run.",
-        )
-    SyncLog.objects.create(
-        run=run,
-        level="error",
-        kind="order",
-        shop_id="503",
-        message="Payment method “Dobierka” (cod) is not mapped to a FLOWii payment method. "
-        "Map it on the Payments page; the order goes over on the next run.",
+        held_line(run, order_id, "order.shipping_unmapped", **shipping)
+    held_line(run, "503", "order.payment_unmapped", title="Dobierka", gateway="cod")
+    # Read from the codes, not the sentences: a line in another language counts the same.
+    SyncLog.objects.filter(shop_id="501").update(message="Objednávka 501 čaká: ...")
+    # Only the latest order export counts: an older run's held orders went over since.
+    older = SyncRun.objects.create(
+        kind="orders",
+        trigger="button",
+        status="succeeded",
+        started_at=run.started_at - timedelta(hours=1),
     )
+    held_line(older, "400", "order.shipping_unmapped", **shipping)
     Link.objects.create(kind="order", shop_id="502", flowii_id=1)  # went over later
 
     html = admin_client.get(SHIPPING_URL).content.decode()

@@ -156,12 +156,12 @@ def test_wrong_flowii_password_is_reported_in_words(
     page.goto(f"{live_server.url}{SETTINGS}")
     page.fill("#id_flowii_password", "not-the-password")
     save(page)
-    expect(messages(page)).to_contain_text("FLOWii: the login e-mail or password is wrong")
-    expect(messages(page)).to_contain_text("Shop: connected to")
-    expect(page.locator(".connector-flowii-error")).to_contain_text("password is wrong")
-    # The saved choice stays selected although FLOWii cannot list the company data now.
-    selected = page.locator("#id_supplier_company_data_id option:checked")
-    expect(selected).to_have_text(f"#{seed.CD_MOJA_FIRMA} (saved)")
+    # Credentials that fail are not taken into use: the whole save is refused, in words.
+    errors = page.locator("#settings_form .errorlist.nonfield")
+    expect(errors).to_contain_text("Nothing was saved: the new connection details do not work.")
+    expect(errors).to_contain_text("FLOWii: the login e-mail or password is wrong")
+    expect(page.locator("ul.messagelist")).to_have_count(0)
+    assert Settings.load().flowii_password != "not-the-password"
 
 
 # -- mapping ---------------------------------------------------------------------------------

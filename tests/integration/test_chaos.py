@@ -95,6 +95,12 @@ DRIVER = """
 import json, os, signal, sys
 import django
 django.setup()
+from django.conf import settings
+# A create the server held past the client's timeout lands within a second here (the faults
+# hold answers READ_TIMEOUT + 0.3 s): settling waits 5 s, not production's 120 s, before it
+# sends an order found in none of its partner's documents again, so the scenario's few runs
+# settle every such order. (Also set in the environment, for config/settings.py to read.)
+settings.CONNECTOR_SETTLE_AFTER_SECONDS = float(os.environ["CONNECTOR_SETTLE_AFTER_SECONDS"])
 from connector.flowii import FlowiiClient
 from connector.models import Link, OrderExport, Settings, SyncLog
 from connector.sync.runner import run
@@ -143,6 +149,8 @@ class Deployment:
             "DJANGO_SETTINGS_MODULE": "config.settings_test",
             "DATABASE_URL": f"sqlite:///{self.db_path}",
             "LOG_LEVEL": "WARNING",
+            # see DRIVER; the environment may choose another value (0: no grace)
+            "CONNECTOR_SETTLE_AFTER_SECONDS": os.environ.get("CONNECTOR_SETTLE_AFTER_SECONDS", "5"),
         }
 
     def manage(self, *args) -> subprocess.CompletedProcess:

@@ -143,14 +143,61 @@ def test_a_second_run_sends_nothing_and_a_scheduled_run_reads_no_flowii(sandbox)
     assert again.status == SyncRun.Status.SUCCEEDED, again.reason
     assert writes(flowii_server) == {}
     assert again.created == again.updated == 0
-    # A scheduled run ('all') skips customers unchanged in the shop without mapping them.
+    # A scheduled run ('all') after the day's comparison only looks for new customers: one
+    # shop request, nothing to FLOWii.
     flowii_server.service.stats.clear()
+    woo_server.service.stats.clear()
     ctx = _context(SyncRun.Kind.ALL)
     from connector.sync.customers import export_customers
 
     export_customers(ctx)
     assert stats(flowii_server) == {}
-    assert ctx.counts["unchanged"] == ctx.counts["read"] > 0
+    assert stats(woo_server) == {"GET /wp-json/wc/v3/customers": 1}
+    assert ctx.counts["read"] == 0
+
+
+def test_a_scheduled_run_exports_a_customer_registered_since_the_last_read(sandbox):
+    woo_server, flowii_server = sandbox
+    run("customers")
+    shop(woo_server).post(
+        "customers",
+        {
+            "email": "nova.kupujuca@example.sk",
+            "first_name": "Nová",
+            "last_name": "Kupujúca",
+            "billing": {"first_name": "Nová", "last_name": "Kupujúca", "country": "SK"},
+        },
+    )
+    flowii_server.service.stats.clear()
+    ctx = _context(SyncRun.Kind.ALL)  # the customers part of a scheduled run
+    from connector.sync.customers import export_customers
+
+    export_customers(ctx)
+    assert ctx.counts_by_kind["partner"]["created"] == 1 and ctx.counts["read"] == 1
+    assert writes(flowii_server) == {"POST /partners": 1}
+    emails = [p["key_contact"]["email"] for p in created(flowii_server).values()]
+    assert "nova.kupujuca@example.sk" in emails
+
+
+@pytest.mark.parametrize(
+    "full, last_compare_hours_ago, last_id, expected",
+    [
+        (True, 1, 50, True),  # the button and full runs compare everyone
+        (False, None, None, True),  # nothing read yet
+        (False, 1, None, True),
+        (False, 1, 50, False),  # compared an hour ago: only new customers
+        (False, 23.9, 50, False),
+        (False, 24, 50, True),  # once a day everyone again, so edits go over
+    ],
+)
+def test_when_a_run_compares_every_customer(full, last_compare_hours_ago, last_id, expected):
+    from datetime import UTC, datetime, timedelta
+
+    from connector.sync.customers import compares_all
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    last = None if last_compare_hours_ago is None else now - timedelta(hours=last_compare_hours_ago)
+    assert compares_all(full, last, last_id, now) is expected
 
 
 def test_a_changed_customer_is_patched_once(sandbox):

@@ -4,10 +4,12 @@ shop order; and no lost answer, crash or refusal ever makes a second document.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import requests
+from django.utils import timezone
 
 from connector.binder import Binder, Kind
 from connector.clients import build_clients
@@ -233,6 +235,24 @@ def test_a_lost_answer_where_nothing_was_created_is_sent_once_more(sandbox):
     unknown = OrderExport.objects.get(state=State.UNKNOWN)
     assert len(documents(flowii_server)) == len(eligible(woo_server)) - 1
 
+    # At once: a create the server still holds could land after this run reads the
+    # partner's documents, so "none found" sends nothing yet; the order stays to settle.
+    flowii_server.service.stats.clear()
+    soon = run("orders")
+    assert soon.status == SyncRun.Status.SUCCEEDED, soon.reason
+    assert calls(flowii_server).get("POST /documents", 0) == 0
+    unknown.refresh_from_db()
+    assert unknown.state == State.UNKNOWN and unknown.creates_sent == 1
+    later = SyncLog.objects.filter(run=soon, shop_id=unknown.shop_order_id).values_list(
+        "code", flat=True
+    )
+    assert list(later) == ["orders.settled_later"]
+
+    # Once the create is older than the grace (CONNECTOR_SETTLE_AFTER_SECONDS, 120 s), it is
+    # sent once more.
+    OrderExport.objects.filter(pk=unknown.pk).update(
+        sent_at=timezone.now() - timedelta(seconds=121)
+    )
     flowii_server.service.stats.clear()
     second = run("orders")
     assert second.status == SyncRun.Status.SUCCEEDED, second.reason

@@ -11,7 +11,7 @@ import requests
 
 from connector.binder import Binder, Kind
 from connector.clients import build_clients
-from connector.models import Settings, SyncLog, SyncRun
+from connector.models import Bookmark, Retry, Settings, SyncLog, SyncRun
 from connector.sync.runner import run
 from connector.woocommerce import WooCommerceClient
 from sandbox.configure import configure_for_sandbox
@@ -347,7 +347,57 @@ def test_a_category_conflict_leaves_its_goods_out_until_it_is_fixed(empty_shop):
     assert in_top and result.failed >= 2
     skus = {p["sku"] for p in shop(woo).products()}
     assert not {g["serial-nr"] for g in in_top} & skus
+    # The goods left out are kept to be read again; the bookmark does not wait for them.
+    kept = set(Retry.objects.filter(kind="product").values_list("flowii_id", flat=True))
+    assert kept == {int(g["id"]) for g in in_top}
+    assert Bookmark.objects.get(stream="products").value.year > 2000
     hook(fl, "goodcategories", {"id": int(twin["id"]), "name": "Iná kategória"})
-    ok(run("products"))
+    clear(woo, fl)
+    ok(run("products"))  # the goods did not change: only the retry set brings them back
+    made = requests_made(fl)
+    assert made["GET /goods"] == 1  # the list of what changed since the bookmark: nothing
+    assert made["GET /goods/{id}"] == len(in_top)  # the goods to try again, one detail each
     skus = {p["sku"] for p in shop(woo).products()}
     assert {g["serial-nr"] for g in in_top} <= skus
+    assert not Retry.objects.exists()
+
+
+def test_a_good_in_an_orphan_subcategory_is_named_left_out_and_comes_back_when_moved(empty_shop):
+    """A subcategory whose parent category is gone (FLOWii's tree, read from the top, cannot
+    show it) and a good in it: in a full and in an incremental run alike, one error naming
+    the good, its id and the missing category, with the fix; the good is left out and comes
+    in on the first run after the subcategory is moved under a category."""
+    woo, fl = empty_shop
+    ok(run("products"))
+    firm = next(iter(fl.service.firms.values()))
+    with fl.service.lock:
+        orphan = fl.service.new_id("good-category")
+        firm.good_categories[orphan] = {
+            "id": orphan,
+            "name": "Sirota",
+            "order": 0,
+            "_parent": 99_999,
+        }
+    body = {"name": "Tovar v sirote", "serial-nr": "ORPHAN-1", "selling-price": 12,
+            "selling-price-type": 0, "vat-rate": 20, "type": 0}  # fmt: skip
+    good_id = int(hook(fl, "goods", body)["id"])
+    with fl.service.lock:
+        firm.goods[good_id] = {**firm.goods[good_id], "_category": 99_999, "_subcategory": orphan,
+                               "_edited": fl.service.now()}  # fmt: skip
+        firm.goods_changed()
+
+    for full in (False, True):  # the detail read, then the lists of a full run
+        result = ok(run("products", full=full), SyncRun.Status.PARTLY_FAILED)
+        lines = SyncLog.objects.filter(run=result, flowii_id=str(good_id))
+        assert [(x.level, x.code) for x in lines] == [("error", "good.category_missing")], full
+        assert "99999" in lines[0].message and "Move the good to a category" in lines[0].message
+        assert "ORPHAN-1" not in {p["sku"] for p in shop(woo).products()}
+        assert set(Retry.objects.values_list("flowii_id", flat=True)) == {good_id}
+
+    cats = flowii(fl, "good_categories")
+    top = next(c for c in cats if c["parent_id"] is None and int(c["id"]) not in LEFT_OUT)
+    hook(fl, "goodcategories", {"id": orphan, "parent_id": int(top["id"])})
+    ok(run("products"))
+    made = {p["sku"]: p for p in shop(woo).products()}
+    assert "ORPHAN-1" in made and made["ORPHAN-1"]["categories"]
+    assert not Retry.objects.exists()

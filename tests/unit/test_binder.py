@@ -92,3 +92,13 @@ def test_pending_write_backs_in_the_order_linked_until_written():
     # Binding again without saying otherwise keeps the write-back still to do.
     orders.bind(6, 60, flowii_number="OP2")
     assert [b.shop_id for _pk, b in orders.pending_write_backs()] == ["6"]
+
+
+def test_a_note_being_sent_is_pending_until_it_is_told():
+    orders = Binder(Link.Kind.ORDER)
+    orders.bind("5", 50, flowii_number="OP5", needs_write_back=True)
+    assert orders.notes_pending() == []
+    orders.written_back(["5"])  # the number is on the order: its note goes out next
+    assert [b.shop_id for b in orders.notes_pending()] == ["5"]
+    orders.noted(["5"])
+    assert orders.notes_pending() == []

@@ -165,6 +165,26 @@ def test_where_a_good_goes(category, subcategory, outcome, shop, failed):
     assert (placed.outcome, placed.shop_categories, placed.category) == (outcome, shop, failed)
 
 
+KNOWN = {1, 2, 3, 4, 11, 12, 13, 21}  # the ids FLOWii's tree shows
+
+
+@pytest.mark.parametrize(
+    "category, subcategory, outcome, shop, named",
+    [
+        (1, 11, "in", (51,), None),
+        (4, None, "category_failed", (), 4),  # in the tree, not in the shop: its own line
+        (1, 13, "category_failed", (), 13),
+        (99, 14, "category_missing", (), 99),  # a subcategory whose parent is gone
+        (99, None, "category_missing", (), 99),  # a category FLOWii's tree does not have
+        (1, 14, "category_missing", (), 14),  # a subcategory the tree does not show
+        (2, 99, "left_out", (), None),  # left out as the settings say, whatever is under it
+    ],
+)
+def test_a_good_in_a_category_the_tree_lacks(category, subcategory, outcome, shop, named):
+    placed = place(category, subcategory, shop_of=SHOP_OF, left_out_ids=LEFT, known_ids=KNOWN)
+    assert (placed.outcome, placed.shop_categories, placed.category) == (outcome, shop, named)
+
+
 def test_places_from_the_lists():
     found = membership(TREE, {1: {100, 101, 102}, 2: {200}}, {11: {101}, 12: {102}})
     assert found == {100: (1, None), 101: (1, 11), 102: (1, 12), 200: (2, None)}

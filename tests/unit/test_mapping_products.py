@@ -10,7 +10,6 @@ from connector.mapping.products import (
     Good,
     product_fields,
     read_good,
-    shop_answer,
     shop_price,
     sku_conflicts,
     stock_figure,
@@ -18,6 +17,7 @@ from connector.mapping.products import (
     what_to_write,
 )
 from connector.mapping.refusals import Refusal
+from connector.mapping.shop_refusals import category_answer, shop_answer, shop_words
 
 TAX = {Decimal("20"): "", Decimal("10"): "reduced-rate", Decimal("0"): "zero-rate"}
 
@@ -237,3 +237,26 @@ def test_the_fingerprint_fits_its_column_and_reads_back():
 )
 def test_what_a_shop_refusal_means(error, answer):
     assert shop_answer(error) == answer
+
+
+@pytest.mark.parametrize(
+    "error, answer",
+    [
+        (None, ("ok", None)),
+        (
+            {"code": "woocommerce_rest_term_invalid", "message": "Term does not exist."},
+            ("gone", None),
+        ),
+        ({"code": "term_exists", "data": {"resource_id": 7}}, ("exists", 7)),
+        ({"code": "term_exists", "data": {"resource_id": 0}}, ("refused", None)),
+        ({"code": "rest_invalid_param"}, ("refused", None)),
+    ],
+)
+def test_what_a_shop_refusal_of_a_category_means(error, answer):
+    assert category_answer(error) == answer
+
+
+def test_a_refusal_is_told_in_the_shops_words():
+    assert shop_words({"code": "x", "message": "Bad SKU"}) == "Bad SKU"
+    assert shop_words({"code": "x"}) == "x"
+    assert shop_words(None) == "?"

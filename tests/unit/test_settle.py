@@ -5,7 +5,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from connector.mapping.settle import LINK, OPERATOR, SEND, WAIT, Candidate, candidates_of, settle
+from connector.mapping.settle import (
+    LATER,
+    LINK,
+    OPERATOR,
+    SEND,
+    WAIT,
+    Candidate,
+    candidates_of,
+    settle,
+)
 
 
 def doc(id, total, type=5, serial=None):
@@ -108,6 +117,28 @@ TABLE = [
     ("rivals with the same total", [doc(1, "12.00")], [], "12.00", ["12.00"], WAIT, None, False),
     ("rivals, no free document", [doc(1, "12.00")], [1], "12.00", ["12.00"], SEND, None, False),
 ]
+# The same decision with the seconds since the order's last create was sent (the grace: 120).
+# A create the server still holds may land after the documents were read: "none found" sends
+# again only once the grace is over; a document found decides whatever the age.
+AGED = [
+    ("none found, sent just now: checked again later", [], [], "12.00", [], 1.0, LATER, None),
+    ("none found, sent at the grace's end: later", [], [], "12.00", [], 120.0, LATER, None),
+    ("none found, sent after the grace: sent again", [], [], "12.00", [], 120.5, SEND, None),
+    ("none found, age unknown (older rows): sent again", [], [], "12.00", [], None, SEND, None),
+    ("only linked ones, sent just now: later", [doc(1, "12.00")], [1], "12.00", [], 3, LATER, None),
+    ("rivals, none free, sent just now: later", [], [], "12.00", ["9.00"], 3, LATER, None),
+    ("one free, sent just now: linked", [doc(1, "12.00")], [], "12.00", [], 1.0, LINK, 1),
+    (
+        "several, sent just now: operator",
+        [doc(1, "1"), doc(2, "2")],
+        [],
+        "12",
+        [],
+        1,
+        OPERATOR,
+        None,
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -125,6 +156,21 @@ def test_settle(documents, linked, total, rivals, action, document, differs):
         assert [c.id for c in decision.candidates] == free
     if action == LINK:
         assert decision.flowii_total == decision.document.total
+
+
+@pytest.mark.parametrize(
+    "documents, linked, total, rivals, sent_ago, action, document",
+    [row[1:] for row in AGED],
+    ids=[row[0] for row in AGED],
+)
+def test_settle_waits_for_a_create_that_may_still_land(
+    documents, linked, total, rivals, sent_ago, action, document
+):
+    decision = settle(
+        documents, linked, D(total), [D(r) for r in rivals], sent_ago=sent_ago, settle_after=120
+    )
+    assert decision.action == action
+    assert (decision.document.id if decision.document else None) == document
 
 
 def test_candidates_are_free_received_orders_by_id_and_say_what_the_operator_needs():

@@ -527,7 +527,7 @@ def test_sandbox_429_retry_after_is_honoured(woo_server):
 
 
 def test_sandbox_429_for_ever_ends_rate_limited(woo_server):
-    client = shop(woo_server, max_attempts=3)
+    client = shop(woo_server, max_throttled_attempts=3)
     sandbox(woo_server, "faults", {"next": ["429"] * 3, "retry_after": 1})
     with pytest.raises(RateLimited):
         client.get("products")

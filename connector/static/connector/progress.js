@@ -23,11 +23,14 @@
     bar.setAttribute("aria-valuemin", "0");
     bar.setAttribute("aria-valuemax", String(run.total || 0));
     bar.setAttribute("aria-valuenow", String(run.done));
-    if (run.running) bar.classList.add("connector-bar-running");
+    // The bar says the run's state (overview.run_state): a failed run's bar is not green.
+    bar.classList.add("connector-bar-" + (run.running ? "running" : run.state));
+    bar.dataset.state = run.state;
     bar.appendChild(fill);
     cell.appendChild(bar);
     var words = run.total ? run.done + " / " + run.total : (run.running ? String(run.done) : "");
     if (run.now && run.running) words += " · " + run.now;
+    if (!run.running && run.state !== "ok") words = (words ? words + " · " : "") + run.status_label;
     cell.appendChild(el("span", "connector-progress-text", words));
     return cell;
   }
@@ -43,17 +46,29 @@
     first.appendChild(el("div", "connector-small", run.trigger + " · " + run.started));
     tr.appendChild(first);
     var status = el("td");
-    status.appendChild(el("span", "connector-badge " + run.status.replace("_", "-"), run.status_label));
-    if (run.reason) status.appendChild(el("div", "connector-small connector-reason", run.reason));
+    var badge = el("span", "connector-badge " + run.state_css, run.status_label);
+    badge.dataset.state = run.state;
+    status.appendChild(badge);
+    var why = run.state === "attention" ? run.state_words : run.reason;
+    if (why) status.appendChild(el("div", "connector-small connector-reason", why));
     tr.appendChild(status);
     tr.appendChild(progressCell(run));
     var counts = el("td", "connector-counts");
-    run.counts.forEach(function (pair) {
-      var item = el("span", "connector-count");
+    function countItem(parent, pair, className) {
+      var item = el("span", className);
       item.dataset.name = pair[0];
       item.appendChild(el("span", "connector-count-label", pair[0] + " "));
       item.appendChild(el("b", null, pair[1]));
-      counts.appendChild(item);
+      parent.appendChild(item);
+    }
+    // The run's totals, then the same per kind of record (orders, partners, products...).
+    run.counts.forEach(function (pair) { countItem(counts, pair, "connector-count"); });
+    (run.per_kind || []).forEach(function (kind) {
+      var line = el("div", "connector-kind");
+      line.dataset.kind = kind[0];
+      line.appendChild(el("b", "connector-kind-label", kind[0] + ": "));
+      kind[1].forEach(function (pair) { countItem(line, pair, "connector-kind-count"); });
+      counts.appendChild(line);
     });
     var logs = el("a", "connector-small", "›");
     logs.href = run.logs_url;

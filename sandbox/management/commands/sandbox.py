@@ -8,7 +8,7 @@ import threading
 import requests
 from django.core.management.base import BaseCommand, CommandError
 
-from sandbox.serve import start_sandbox
+from sandbox.serve import HOST, free_port_near, start_sandbox, taken_ports
 
 WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
@@ -37,6 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["configure"]:
             return self._configure(options)
+        self._check_ports(options["woo_port"], options["flowii_port"])
         try:
             sandbox = start_sandbox(
                 options["woo_port"], options["flowii_port"], options["size"], options["latency_ms"]
@@ -66,6 +67,32 @@ class Command(BaseCommand):
         finally:
             sandbox.stop()
             self.stdout.write("Sandbox stopped.")
+
+    def _check_ports(self, woo_port: int, flowii_port: int) -> None:
+        """Which port is taken and how to choose another, before anything starts."""
+        if woo_port and woo_port == flowii_port:
+            raise CommandError(f"--woo-port and --flowii-port must differ; both are {woo_port}.")
+        taken = set(taken_ports([woo_port, flowii_port]))
+        if not taken:
+            return
+        lines, make_vars, options = [], [], []
+        avoid = {woo_port, flowii_port}
+        for port, what, option, make_var in (
+            (woo_port, "the simulated WooCommerce", "--woo-port", "WOO_PORT"),
+            (flowii_port, "the simulated FLOWii", "--flowii-port", "FLOWII_PORT"),
+        ):
+            if port in taken:
+                other = free_port_near(port, avoid) or port + 10
+                avoid.add(other)
+                lines.append(f"  {port} ({what}) is already in use on {HOST}.")
+                make_vars.append(f"{make_var}={other}")
+                options.append(f"{option} {other}")
+        raise CommandError(
+            "Cannot start the sandbox: a port it needs is taken.\n"
+            + "\n".join(lines)
+            + f"\nChoose a free one, e.g.:\n  make sandbox {' '.join(make_vars)}\n"
+            + f"  python manage.py sandbox {' '.join(options)}"
+        )
 
     def _configure(self, options):
         from sandbox.configure import configure_for_sandbox

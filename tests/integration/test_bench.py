@@ -18,7 +18,7 @@ from bench.targets import (
     returning_order_floor,
 )
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 STEPS = {
     "ours.products_full",
     "ours.products_unchanged",

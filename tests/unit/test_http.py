@@ -88,7 +88,7 @@ def test_429_asking_for_too_long_a_wait_gives_up_at_once():
 
 
 def test_429_without_retry_after_backs_off_and_ends_rate_limited():
-    client, sleeps = make_client(max_attempts=3, backoff_base=0.1)
+    client, sleeps = make_client(max_throttled_attempts=3, backoff_base=0.1)
     with responses.RequestsMock() as rsps:
         for _ in range(3):
             rsps.get(URL, status=429)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port():
@@ -62,3 +62,19 @@ def test_sandbox_command_serves_until_sigterm():
         out, _err = proc.communicate(timeout=15)
     assert proc.returncode == 0
     assert "stopped" in out
+
+
+def test_sandbox_command_names_a_taken_port():
+    woo_port, flowii_port = _free_port(), _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", flowii_port))
+        holder.listen()
+        result = subprocess.run(
+            [sys.executable, "manage.py", "sandbox", f"--woo-port={woo_port}",
+             f"--flowii-port={flowii_port}"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode != 0 and "ready" not in result.stdout
+    assert f"{flowii_port} (the simulated FLOWii) is already in use" in result.stderr
+    assert "make sandbox FLOWII_PORT=" in result.stderr and "--flowii-port " in result.stderr
