@@ -20,9 +20,8 @@ import requests
 
 from sandbox.base import RunningServer
 from sandbox.woocommerce_sim import WooCommerceSimulator
-from tests.golden import GOLDEN
-
 from tests.conftest import WOO_KEY, WOO_SECRET
+from tests.golden import GOLDEN
 
 RECORDED_HOST = "http://shop.test"
 COMPARED_HEADERS = ("X-WP-Total", "X-WP-TotalPages", "Link")

@@ -11,9 +11,8 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from tests.golden import CASES as GOLDEN_CASES
-
 from tests.conftest import WOO_KEY, WOO_SECRET
+from tests.golden import CASES as GOLDEN_CASES
 
 
 class Api:
