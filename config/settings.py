@@ -227,6 +227,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="flowii-connector@localhost")
 # The admin's own address, for the link in an alert mail (e.g. https://connector.example.sk).
 CONNECTOR_SITE_URL = env("CONNECTOR_SITE_URL", default="")
+# The most of one answer the connector reads from the shop or FLOWii: larger or slower answers
+# are an error for that call (a misbehaving server cannot fill the memory or hold a run).
+CONNECTOR_MAX_ANSWER_MB = env.float("CONNECTOR_MAX_ANSWER_MB", default=20)
+CONNECTOR_MAX_ANSWER_SECONDS = env.float("CONNECTOR_MAX_ANSWER_SECONDS", default=120)
 # How long after a create whose answer was lost the connector waits before deciding, from
 # FLOWii's documents, that it never arrived (so a late create is never doubled).
 CONNECTOR_SETTLE_AFTER_SECONDS = env.int("CONNECTOR_SETTLE_AFTER_SECONDS", default=120)

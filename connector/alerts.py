@@ -26,6 +26,7 @@ from .wording import render, words
 logger = logging.getLogger("connector.alerts")
 
 NO_SUCCESS = "no_success"
+WORKER_STUCK = "worker_stuck"
 FAILED_SHARE = "failed_share"
 CREDENTIALS = "credentials"
 # The runs that count as "succeeded" for the no-success alert: a partly failed run did its
@@ -53,11 +54,14 @@ def recipients(settings: Settings) -> list[str]:
     return out
 
 
-def current_problems(now=None) -> dict[str, dict]:
-    """{problem: {"code", "params"}} of what is wrong now."""
+def current_problems(now=None, worker_stuck: bool | None = None) -> dict[str, dict]:
+    """{problem: {"code", "params"}} of what is wrong now. `worker_stuck`: the health
+    check's verdict when the caller has it (the worker cannot tell that it is stuck itself)."""
     now = now or timezone.now()
     settings = Settings.load()
     problems: dict[str, dict] = {}
+    if worker_stuck:
+        problems[WORKER_STUCK] = {"code": "alert.worker_stuck", "params": {}}
     runs = list({r.pk: r for r in latest_runs().values()}.values())
 
     refused = [r for r in runs if credentials_refused(r)]
@@ -106,17 +110,19 @@ def alert_text(alert: Alert) -> str:
     return render(alert.params.get("code") or alert.problem, alert.params.get("params") or {})
 
 
-def check(now=None) -> list[Alert]:
+def check(now=None, worker_stuck: bool | None = None) -> list[Alert]:
     """Opens an Alert (and mails it) for each new problem, closes those that are over.
     Returns the alerts opened now."""
     now = now or timezone.now()
-    problems = current_problems(now)
+    problems = current_problems(now, worker_stuck)
     opened = []
     with transaction.atomic():
         # One checker at a time (the end of a run and the periodic check may meet).
         Settings.objects.select_for_update().filter(pk=1).first()
         open_alerts = {a.problem: a for a in Alert.objects.filter(ended_at__isnull=True)}
         for problem, alert in open_alerts.items():
+            if problem == WORKER_STUCK and worker_stuck is None:
+                continue  # only the health check judges the worker
             if problem not in problems:
                 alert.ended_at = now
                 alert.save(update_fields=["ended_at"])

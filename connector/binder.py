@@ -84,6 +84,11 @@ class Binder:
             for link in self._rows().filter(flowii_number__in=wanted)
         }
 
+    def shop_ids_query(self):
+        """The linked shop ids as a subquery, for pages that count what is not linked yet
+        without reading the ids into memory."""
+        return self._rows().values("shop_id")
+
     def flowii_ids(self) -> set[int]:
         return set(self._rows().values_list("flowii_id", flat=True))
 

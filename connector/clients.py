@@ -37,7 +37,10 @@ def build_clients(settings: Settings):
             % {"fields": ", ".join(missing)}
         )
     woo = WooCommerceClient(
-        settings.shop_url, settings.shop_consumer_key, settings.shop_consumer_secret
+        settings.shop_url,
+        settings.shop_consumer_key,
+        settings.shop_consumer_secret,
+        **answer_caps(),
     )
     flowii = FlowiiClient(
         settings.flowii_url,
@@ -45,5 +48,16 @@ def build_clients(settings: Settings):
         settings.flowii_password,
         settings.flowii_api_key,
         company_id=settings.flowii_company_id,
+        **answer_caps(),
     )
     return woo, flowii
+
+
+def answer_caps() -> dict:
+    """The most of an answer either adapter reads, from the environment (settings.py)."""
+    from django.conf import settings as django_settings
+
+    return {
+        "max_body_bytes": int(django_settings.CONNECTOR_MAX_ANSWER_MB * 1024 * 1024),
+        "max_answer_seconds": float(django_settings.CONNECTOR_MAX_ANSWER_SECONDS),
+    }

@@ -62,6 +62,8 @@ DEFAULT_TOKEN_LIFETIME = 599
 # A token is renewed this long before FLOWii says it ends (at most a fifth of its life), so
 # a call never sets out with a token that dies on the way.
 RENEW_MARGIN = 30.0
+# How often one call renews a token FLOWii refused before it gives up.
+MAX_RENEWALS = 3
 # A list that keeps answering pages (a server ignoring `page[number]`) is not read forever.
 MAX_PAGES = 100_000
 
@@ -472,6 +474,7 @@ class FlowiiClient(Adapter):
         self._token: str | None = None
         self._refresh_token: str | None = None
         self._token_renew_at = 0.0
+        self._token_expires_at = 0.0
         self._token_lock = threading.Lock()
         options = {"jitter": jitter} if jitter is not None else {}
         self.http = HttpClient(
@@ -544,6 +547,7 @@ class FlowiiClient(Adapter):
         self._token = token
         self._refresh_token = refresh if isinstance(refresh, str) and refresh else None
         self._token_renew_at = self._clock() + lifetime - min(RENEW_MARGIN, lifetime / 5)
+        self._token_expires_at = self._clock() + lifetime
 
     def _token_call(self, grant: dict) -> Reply:
         return self.http.request(
@@ -560,8 +564,8 @@ class FlowiiClient(Adapter):
         self, method: str, path: str, params=None, json=None, *, firm=True, idempotent=None
     ) -> Reply:
         """One API call. `firm`: the call names the firm (every call but the list of firms).
-        A refused token is renewed once and the call repeated; a second refusal is an
-        AuthenticationError that says so."""
+        A refused token is renewed and the call repeated; a token refused while still valid
+        (or MAX_RENEWALS refusals) is an AuthenticationError that says so."""
         method = method.upper()
         call = f"{method} {path.strip('/')}"
         query = dict(params or {})
@@ -574,26 +578,34 @@ class FlowiiClient(Adapter):
                     message="No FLOWii firm is chosen: choose it in Settings.",
                 )
             query[COMPANY_ID] = str(self.company_id)
-        token = self.token()
-        try:
-            return self._send(method, path, call, token, query, json, idempotent)
-        except AuthenticationError as error:
-            if isinstance(error, AccessDenied):
+        token, last = None, None
+        for renewal in range(MAX_RENEWALS + 1):
+            token = self.token() if token is None else self._renew(token)
+            expires_at = self._token_expires_at
+            try:
+                return self._send(method, path, call, token, query, json, idempotent)
+            except AccessDenied as error:
                 raise self._denied(error, call) from None
-            if error.status != 401:
-                raise
-        token = self._renew(token)
-        try:
-            return self._send(method, path, call, token, query, json, idempotent)
-        except AuthenticationError as error:
-            if isinstance(error, AccessDenied):
-                raise self._denied(error, call) from None
-            raise _reworded(
-                error,
-                AuthenticationError,
-                f"FLOWii refused a fresh token for {call} ({error.reason.rstrip('.')}): "
-                "check the API key and the login's access in FLOWii.",
-            ) from None
+            except AuthenticationError as error:
+                if error.status != 401:
+                    raise
+                # A token can run out while a call waits out a quota or its retries: that is
+                # no reason to doubt the login. Only a token refused while still valid says
+                # the account lost its access.
+                if self._clock() < expires_at and renewal > 0:
+                    raise _reworded(
+                        error,
+                        AuthenticationError,
+                        f"FLOWii refused a fresh token for {call} ({error.reason.rstrip('.')}): "
+                        "check the API key and the login's access in FLOWii.",
+                    ) from None
+                last = error
+        raise _reworded(
+            last,
+            AuthenticationError,
+            f"FLOWii refused {MAX_RENEWALS} new tokens in a row for {call} "
+            f"({last.reason.rstrip('.')}): check the API key and the login's access in FLOWii.",
+        )
 
     def _denied(self, error: AccessDenied, call: str) -> AccessDenied:
         return _reworded(

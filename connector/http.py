@@ -310,7 +310,8 @@ def _status_words(response: requests.Response) -> str:
 # - Methods HTTP itself calls idempotent (GET, PUT, DELETE...): always; a repeat cannot do
 #   anything twice.
 # - A POST whose request never left (the connection could not be opened), or that was turned
-#   away with 429 or 503 (the server says it did not carry it out): always.
+#   away with 429 or 503 (the server says it did not carry it out, ASSUMED for FLOWii's 503 in
+#   docs/flowii-api.md): always.
 # - A POST that was SENT and then failed (timeout while waiting, dropped connection, a 500,
 #   an answer cut off): the remote may have done it already, so it is repeated only when the
 #   caller passes `idempotent=True`, i.e. knows a repeat is harmless. That holds for updates

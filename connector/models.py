@@ -387,7 +387,7 @@ class SyncLog(models.Model):
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="logs", null=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=10, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, blank=True, choices=Link.Kind.choices)
     shop_id = models.CharField(_("shop id"), max_length=255, blank=True, db_index=True)
     flowii_id = models.CharField(_("FLOWii id"), max_length=64, blank=True, db_index=True)
     message = models.TextField(_("message"))

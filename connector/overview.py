@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from .binder import Binder
 from .models import Alert, Link, OrderExport, Settings, SyncLog, SyncRun
 
 logger = logging.getLogger("connector.overview")
@@ -159,7 +160,7 @@ def held_orders(run_ids=None) -> dict[str, dict[str, dict]]:
     result: dict[str, dict[str, dict]] = {"shipping": {}, "payment": {}}
     if not run_ids:
         return result
-    linked = Link.objects.filter(kind=Link.Kind.ORDER).values("shop_id")
+    linked = Binder(Link.Kind.ORDER).shop_ids_query()
     rows = (
         SyncLog.objects.filter(run_id__in=run_ids, code=HELD_CODE, kind=Link.Kind.ORDER)
         .exclude(shop_id="")

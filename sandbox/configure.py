@@ -12,9 +12,9 @@ from connector.clients import build_clients
 from connector.models import PaymentMapping, Settings, ShippingMapping
 from connector.sync.methods import refresh_payment_gateways, refresh_shipping_methods
 
+from .credentials import WOO_KEY, WOO_SECRET
 from .flowii_seed import API_KEY, EMAIL, FLOWII_CHOICES, PASSWORD, build_account
 
-WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
 SEED_ORDERS_FROM = datetime(2025, 1, 1, tzinfo=UTC)
 FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = EMAIL, PASSWORD, API_KEY
 

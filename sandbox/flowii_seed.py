@@ -12,6 +12,8 @@ import random
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from .credentials import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD
+
 RANDOM_SEED = 20261101
 # Seeded records were created and edited in this window (before any test's wall clock).
 CREATED_FROM = int(datetime(2026, 1, 5, 8, 0, tzinfo=UTC).timestamp())
@@ -19,7 +21,7 @@ CREATED_SPAN = 150 * 24 * 3600
 EDITED_SPAN = 120 * 24 * 3600
 
 # The login and its two firms (tenants).
-EMAIL, PASSWORD, API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
+EMAIL, PASSWORD, API_KEY = FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY
 COMPANY_MOJA_FIRMA, COMPANY_KAVIAREN = 4523, 4524
 CD_MOJA_FIRMA, CD_MOJA_FIRMA_VO, CD_KAVIAREN = 37, 9468, 9501
 SEQ_OP, SEQ_OPV, SEQ_FA, SEQ_KAVIAREN_OP = 36520, 36521, 36522, 36600

@@ -33,6 +33,7 @@ from . import woo_setup as setup
 from . import woo_totals
 from . import woo_variations as variants
 from .base import CONTROL_PREFIX, Request, Response, SimulatedService, json_response
+from .credentials import WOO_KEY, WOO_SECRET
 from .woo_auth import ApiKey, AuthError, NonceStore, authenticate, check_permission
 from .woo_core import (
     API_ROOT,
@@ -48,7 +49,7 @@ from .woo_core import (
     paging_headers,
 )
 
-SANDBOX_KEY = ApiKey("ck_sandbox", "cs_sandbox", "read_write")
+SANDBOX_KEY = ApiKey(WOO_KEY, WOO_SECRET, "read_write")
 # Keys only the seed loader may use (over HTTP they mean nothing).
 SEED_KEYS = ("customer_email", "date_created_gmt", "role", "never_updated")
 BATCH_LIMIT = 100

@@ -5,13 +5,17 @@ known state before every test that uses them."""
 import pytest
 
 from sandbox.base import RunningServer
+from sandbox.credentials import (  # noqa: F401 - the tests take them from here
+    FLOWII_API_KEY,
+    FLOWII_EMAIL,
+    FLOWII_PASSWORD,
+    WOO_KEY,
+    WOO_SECRET,
+)
 
 # Every request the connector sends to the simulated FLOWii is checked against FLOWii's
 # blueprint at the end of the session (tests/blueprint_plugin.py).
 pytest_plugins = ["tests.blueprint_plugin"]
-
-WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
-FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from ..models import Link, OrderExport, SyncLog, SyncRun
 from ..overview import HELD_CODE, run_name, run_state
 from ..tasks import busy_message
 from ..wording import words
+from .records import RecordAdmin
 from .sync import RUN_PERMISSION
 
 State = OrderExport.State
@@ -151,7 +152,7 @@ def resend_result(since) -> dict:
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(RecordAdmin):
     list_display = (
         "kind",
         "shop_record",
@@ -173,12 +174,6 @@ class LinkAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("connector/admin.css",)}
         js = ("connector/progress.js",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_run_sync_permission(self, request):
         return request.user.has_perm(RUN_PERMISSION)
@@ -454,7 +449,7 @@ class ProblemFilter(admin.SimpleListFilter):
 
 
 @admin.register(OrderExport)
-class OrderExportAdmin(admin.ModelAdmin):
+class OrderExportAdmin(RecordAdmin):
     """Every order's way into FLOWii; each row opens the order's page."""
 
     list_display = (
@@ -473,15 +468,6 @@ class OrderExportAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = None
     ordering = ("-updated_at",)
-
-    class Media:
-        css = {"all": ("connector/admin.css",)}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import SyncLog, SyncRun
 from ..overview import run_name
+from .records import RecordAdmin
 
 RECENT_RUNS = 20
 
@@ -36,7 +37,7 @@ class RunFilter(admin.SimpleListFilter):
 
 
 @admin.register(SyncLog)
-class SyncLogAdmin(admin.ModelAdmin):
+class SyncLogAdmin(RecordAdmin):
     list_display = (
         "created_at",
         "level_badge",
@@ -50,7 +51,7 @@ class SyncLogAdmin(admin.ModelAdmin):
     readonly_fields = fields
     list_filter = (
         RunFilter,
-        ("kind", admin.AllValuesFieldListFilter),
+        "kind",
         "level",
         ("created_at", admin.DateFieldListFilter),
     )
@@ -61,15 +62,6 @@ class SyncLogAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     actions = None
-
-    class Media:
-        css = {"all": ("connector/admin.css",)}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("level"), ordering="level")
     def level_badge(self, obj):

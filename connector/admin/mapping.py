@@ -78,6 +78,11 @@ class MappingAdmin(admin.ModelAdmin):
 
         @admin.display(description=_("state"))
         def state(obj):
+            if getattr(obj, "gone", False):
+                # Kept for the history of the orders that used it; no longer in the shop.
+                return format_html(
+                    '<span class="connector-badge off">{}</span>', gettext("gone from the shop")
+                )
             if getattr(obj, self.flowii_field) is not None:
                 return format_html('<span class="connector-badge ok">{}</span>', gettext("mapped"))
             held = waiting.get(key_of(obj), 0)

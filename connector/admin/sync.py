@@ -24,6 +24,7 @@ from ..overview import counts_per_kind, run_name, run_state
 from ..scheduling import SYNC_NAME
 from ..sync.locks import RunRefused
 from ..tasks import enqueue_sync
+from .records import RecordAdmin
 
 RUN_PERMISSION = "connector.run_sync"
 
@@ -219,7 +220,7 @@ def format_html_join_kinds(run: SyncRun):
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(RecordAdmin):
     change_list_template = "admin/connector/syncrun/change_list.html"
     list_display = (
         "started_at",
@@ -252,12 +253,6 @@ class SyncRunAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("connector/admin.css",)}
         js = ("connector/progress.js",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a run is a record of what happened
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):

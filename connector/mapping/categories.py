@@ -163,18 +163,28 @@ def place(category_id, subcategory_id, *, shop_of, left_out_ids, known_ids=None)
     return Placement("category_failed", category=most_specific)
 
 
-def membership(tree: list[Category], by_category: dict, by_subcategory: dict) -> dict:
-    """good id -> (category id, subcategory id), from the goods lists read per category and
-    per subcategory (the list carries no relationships); goods in neither are in none."""
+@dataclass(frozen=True)
+class GoodsList:
+    """One goods list read for places: by `category_id` or `subcategory_id`; every good
+    first found in it sits at `place` (category id, subcategory id); `left_out`: a non-stock
+    or shipping list, read for its goods' ids only."""
+
+    category_id: int | None
+    subcategory_id: int | None
+    place: tuple
+    left_out: bool = False
+
+
+def reading_order(tree: list[Category], left_out_ids: set[int]) -> list[GoodsList]:
+    """The lists of `lists_to_read` in the order that places each good at its first list:
+    the left-out ones first (a left-out subcategory comes before its kept parent), then
+    the subcategories, then the top categories (whose lists also hold their subcategories'
+    goods, already placed by then)."""
+    tops, subs = lists_to_read(tree, left_out_ids)
     parent_of = {c.id: c.parent_id for c in tree}
-    found: dict[int, tuple] = {}
-    for cat_id, good_ids in by_category.items():
-        for good_id in good_ids:
-            found[good_id] = (cat_id, None)
-    for sub_id, good_ids in by_subcategory.items():
-        for good_id in good_ids:
-            found[good_id] = (parent_of.get(sub_id), sub_id)
-    return found
+    lists = [GoodsList(None, s, (parent_of[s], s), s in left_out_ids) for s in subs]
+    lists += [GoodsList(c, None, (c, None), c in left_out_ids) for c in tops]
+    return sorted(lists, key=lambda x: (not x.left_out, x.subcategory_id is None))
 
 
 def lists_to_read(tree: list[Category], left_out_ids: set[int]) -> tuple[list[int], list[int]]:

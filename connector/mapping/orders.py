@@ -205,29 +205,6 @@ def flowii_totals(received: ReceivedOrder) -> dict:
     return {"net": net_sum, "vat": vat_sum, "gross": gross_sum, "items": items}
 
 
-def flowii_vat_by_rate(received: ReceivedOrder) -> dict[str, Decimal]:
-    """FLOWii's VAT of a received order per VAT rate ("20", "10", "0")."""
-    result: dict[str, Decimal] = {}
-    for item, (_net, vat, _gross) in zip(
-        received.items, flowii_totals(received)["items"], strict=True
-    ):
-        rate = decimal_text(item.vat_rate)
-        result[rate] = result.get(rate, ZERO) + vat
-    return result
-
-
-def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
-    """The shop's tax per VAT rate from the order's `tax_lines` (items and shipping)."""
-    result: dict[str, Decimal] = {}
-    for line in _records(order, "tax_lines"):
-        name = str(line.get("label") or line.get("rate_code") or "")
-        rate = decimal_text(_rate_percent(line))
-        tax = _amount(line, "tax_total", name, ZERO)
-        tax += _amount(line, "shipping_tax_total", name, ZERO)
-        result[rate] = result.get(rate, ZERO) + round_cent(tax)
-    return result
-
-
 # -- reading the order ---------------------------------------------------------------------
 
 

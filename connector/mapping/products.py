@@ -115,6 +115,22 @@ def sku_conflicts(goods: list[Good]) -> dict[int, Good]:
     return found
 
 
+class SkuIndex:
+    """sku_conflicts for goods given one at a time (a listing read page by page): keeps
+    SKU key -> the first good's (id, SKU) and, in `clash`, good id -> (other id, other SKU)
+    for every good whose SKU is another's to the shop."""
+
+    def __init__(self):
+        self.first: dict[str, tuple[int, str]] = {}
+        self.clash: dict[int, tuple[int, str]] = {}
+
+    def add(self, good: Good) -> None:
+        other = self.first.setdefault(sku_key(good.sku), (good.id, good.sku))
+        if other[0] != good.id:
+            self.clash[good.id] = other
+            self.clash.setdefault(other[0], (good.id, good.sku))
+
+
 def shop_price(good: Good, prices_with_vat: bool) -> Decimal:
     """The selling price as the shop enters prices, rounded half up to the cent."""
     factor = 1 + good.vat_rate / HUNDRED

@@ -21,6 +21,9 @@ LATER = "later"  # nothing found yet, but the last create may still land: look a
 # still appear there: the server may hold a create past the client's read timeout and carry
 # it out afterwards. Longer than any read timeout (the setting CONNECTOR_SETTLE_AFTER_SECONDS).
 SETTLE_AFTER_SECONDS = 120
+# How far FLOWii's total of a lone candidate may be from the shop's and still be this order:
+# FLOWii's rounding of a line may differ by a cent.
+ROUNDING_GAP = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,9 @@ def settle(
     totals of the partner's OTHER orders still to be settled (a lone document could be theirs);
     `sent_ago`: seconds since the order's last create was sent (None: unknown, long ago).
 
-    One free received order: it is this order's (a differing total is flagged, never a reason
-    to send again: FLOWii's rounding may differ by a cent). None: nothing was created, send;
+    One free received order: it is this order's when its total is the shop's within a cent
+    (a cent off is flagged: FLOWii's rounding may differ); further off, the operator decides
+    (it may be an order typed in by hand) — never a reason to send again. None: nothing was created, send;
     but only once the last create was sent more than `settle_after` seconds ago, because a
     create the server still holds may land after this read (until then: LATER).
     Several: the one whose total equals the shop's to the cent if exactly one does, else the
@@ -101,7 +105,12 @@ def settle(
             return Decision(LINK, matching[0])
         return Decision(WAIT, candidates=tuple(free))
     if len(free) == 1:
-        return Decision(LINK, free[0], total_differs=free[0].total != total)
+        lone = free[0]
+        if lone.total is not None and abs(lone.total - total) <= ROUNDING_GAP:
+            return Decision(LINK, lone, total_differs=lone.total != total)
+        # Further off than FLOWii's rounding can explain (or unreadable): it may be a received
+        # order someone typed in by hand for this partner. Never sent again; the operator says.
+        return Decision(OPERATOR, candidates=(lone,))
     if len(matching) == 1:
         return Decision(LINK, matching[0])
     return Decision(OPERATOR, candidates=tuple(free))

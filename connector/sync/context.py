@@ -118,19 +118,13 @@ class RunContext:
         overlap. Never the run's own clock: the two machines' clocks may differ.
 
         `inclusive`: the remote's filter takes records modified AT or after the time given
-        (FLOWii's modifiedSince) rather than strictly after it (the shop's modified_after);
-        a bookmark the last read vouches for then starts just after the newest record seen,
-        which that read already had."""
+        (FLOWii's `edited-from`) rather than strictly after it (the shop's modified_after)."""
         if self.full:
             return None
         mark = Bookmark.objects.filter(stream=stream).first()
-        if mark is None or mark.value is None:
+        if mark is None:
             return None
-        if mark.seen_all_until is None:
-            return mark.value - BOOKMARK_OVERLAP
-        if inclusive and mark.value <= mark.seen_all_until:
-            return mark.value + timedelta(milliseconds=1)
-        return min(mark.value, mark.seen_all_until)
+        return bookmark_start(mark.value, mark.seen_all_until, inclusive)
 
     def read_at(self, stream: str, server_time: datetime | None) -> None:
         """The remote's clock when this run began reading `stream` (its first page)."""
@@ -193,6 +187,21 @@ class RunContext:
         for name, value in fields.items():
             setattr(self.run, name, value)
         locks.renew(self.run)
+
+
+def bookmark_start(newest, seen_all_until, inclusive: bool = False):
+    """Where an incremental read starts: None (everything) without a bookmark; the newest
+    record seen, less a fixed overlap, when the remote's clock at that read is unknown; else
+    the earlier of the newest record and the moment the read surely saw everything — and, for
+    a filter that includes its own start, just after the newest record that read vouches
+    for (it had that record already)."""
+    if newest is None:
+        return None
+    if seen_all_until is None:
+        return newest - BOOKMARK_OVERLAP
+    if inclusive and newest <= seen_all_until:
+        return newest + timedelta(milliseconds=1)
+    return min(newest, seen_all_until)
 
 
 def stops_the_run(error) -> bool:

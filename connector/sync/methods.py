@@ -24,17 +24,9 @@ def _checked(rows, call: str, what: str, keys: tuple[str, ...]) -> list[dict]:
     return list(rows)
 
 
-def _has_gone(model) -> bool:
-    """Whether the mapping table has its `gone` flag yet (a BooleanField, default False).
-    Without it, a row the shop no longer lists is shown as disabled in the shop instead."""
-    return any(field.name == "gone" for field in model._meta.get_fields())
-
-
 def _mark_gone(model, stale) -> None:
-    if _has_gone(model):
-        stale.update(gone=True)
-    else:
-        stale.update(enabled=False)
+    # Kept for the history of the orders that used them; the pages show them as gone.
+    stale.update(gone=True)
 
 
 def refresh_shipping_methods(woo) -> list[ShippingMapping]:
@@ -52,16 +44,14 @@ def refresh_shipping_methods(woo) -> list[ShippingMapping]:
 
 def _write_shipping_methods(methods) -> list[ShippingMapping]:
     rows = []
-    gone_flag = _has_gone(ShippingMapping)
     for method in methods:
         defaults = {
             "zone_id": method["zone_id"],
             "zone_name": str(method.get("zone_name") or "")[:200],
             "title": str(method.get("title") or method["method_id"])[:200],
             "enabled": bool(method.get("enabled", True)),
+            "gone": False,
         }
-        if gone_flag:
-            defaults["gone"] = False
         row, _created = ShippingMapping.objects.update_or_create(
             method_id=method["method_id"],
             instance_id=str(method["instance_id"]),
@@ -83,14 +73,12 @@ def refresh_payment_gateways(woo) -> list[PaymentMapping]:
 
 def _write_payment_gateways(gateways) -> list[PaymentMapping]:
     rows = []
-    gone_flag = _has_gone(PaymentMapping)
     for gateway in gateways:
         defaults = {
             "title": str(gateway.get("title") or gateway["id"])[:200],
             "enabled": bool(gateway.get("enabled")),
+            "gone": False,
         }
-        if gone_flag:
-            defaults["gone"] = False
         row, _created = PaymentMapping.objects.update_or_create(
             gateway_id=gateway["id"], defaults=defaults
         )

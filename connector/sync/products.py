@@ -1,5 +1,12 @@
 """FLOWii goods into the shop's products: read what changed (and the goods to try again),
-place each good in the tree, then write them a page at a time (product_writes.py)."""
+place each good in the tree, then write them a page at a time (product_writes.py).
+
+Flat memory: the goods come one list page at a time (goods_places.py) and go to the shop in
+pages of 100, a few in flight; the run keeps only ids (and, while the plain list is read, SKU
+keys). SKU conflicts: the plain list, read first, holds every good of the run, so all
+conflicts are known before anything is written: both goods of a conflict fail, in every run
+that reads them both, and neither is written (whichever was linked would flip). A non-stock
+or shipping good counts too (its list is read for ids only: it is left out, not failed)."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
 
 from django.utils import timezone
 
@@ -18,8 +26,8 @@ from ..mapping.refusals import Refusal
 from ..models import Settings
 from ..wording import words
 from .categories import Tree, import_categories, last_tree_read
-from .goods_places import Places, by_detail, places
-from .product_writes import PAGE, fail, finish, import_page, who
+from .goods_places import check, detail, placed, read_listing
+from .product_writes import PAGE, fail, finish, import_page
 from .retries import RetrySet
 
 STREAM = "products"
@@ -44,6 +52,7 @@ class Run:
     notes: dict = field(default_factory=dict)  # (code, value) -> [count, first good's words]
     failed: dict = field(default_factory=dict)  # good id -> reason: read again next run
     pool: object = None  # the threads that send the shop's batches
+    shop_read: bool = False  # the shop's side read (at the first page to write)
 
 
 def import_products(ctx) -> None:
@@ -60,92 +69,73 @@ def import_products(ctx) -> None:
             ctx.read_at(STREAM, began[0])
             ctx.seen(STREAM, began[0] - OVERLAP if began[0] else None)
 
-    goods = list(ctx.flowii.goods(edited_from=since, on_first_page=read_began))
+    listing = read_listing(ctx, since, read_began)
     read_began()
     retries = RetrySet(Kind.PRODUCT)
     # The goods that did not go over last time, unchanged since: read again by their detail.
-    again = [] if since is None else sorted(retries.ids() - {g.get("id") for g in goods})
-    ctx.count("read", len(goods) + len(again), kind="product")
-    ctx.progress(done=0, total=len(goods) + len(again), label="products")
+    again = [] if since is None else sorted(retries.ids() - listing.ids)
+    extra = [detail(ctx, {"id": good_id}) for good_id in again]
+    for raw, where, _service in extra:
+        if where is not None:
+            listing.add_sku(raw)
+    listing.skus.first = {}  # every conflict is known: the SKUs themselves are not needed
+    total = listing.size + len(again)
+    ctx.count("read", total, kind="product")
+    ctx.progress(done=0, total=total, label="products")
     tree = Tree()
-    changed = bool(goods or again)
+    changed = bool(total)
     if tree_plan.should_read_tree(since is None, changed, last_tree_read(), timezone.now()):
         tree = import_categories(ctx)
     if changed:
-        _import_goods(ctx, run, goods, tree, again)
+        for raw in listing.bad:  # an id that is not one: refused, no list places it
+            fail(ctx, run, Refusal("good.bad_id", value=repr(raw.get("id"))), raw)
+        ctx.progress(step=len(listing.bad) + sum(where is None for _r, where, _s in extra))
+        goods = chain((e for e in extra if e[1] is not None), placed(ctx, tree, since, listing))
+        _import_goods(ctx, run, goods, tree, listing.skus.clash)
     _run_notes(ctx, run)
-    went_over = {g.get("id") for g in goods} | set(again)
-    retries.settle(run.failed, went_over, everything=since is None)
+    retries.settle(run.failed, listing.ids | set(again), everything=since is None)
     if since is None:
-        _report_gone(ctx, run, {g.get("id") for g in goods})
+        _report_gone(ctx, run, listing.ids)
 
 
-def _import_goods(ctx, run, goods, tree, again) -> None:
-    found = places(ctx, goods, tree, run.since)
-    if again:
-        extra = [{"id": good_id} for good_id in again]
-        _read_again(ctx, extra, found)
-        goods = goods + [g for g in extra if g["id"] not in found.unreadable]
-    checked = []
+def _import_goods(ctx, run, goods, tree, clash) -> None:
+    """`goods`: (record, place, service?) as the lists bring them; the ready ones go to the
+    shop a page at a time, a few pages in flight (Settings: shop writes at once)."""
     known = {c.id for c in tree.categories} | tree.known
-    for raw in goods:
-        try:
-            good = plan.read_good(raw)
-        except Refusal as refusal:
-            fail(ctx, run, refusal, raw)
-            continue
-        where = found.of(good.id)
-        if where is None:
-            fail(ctx, run, Refusal("good.detail_unreadable"), raw)
-            continue
-        kw = {"shop_of": tree.shop_of, "left_out_ids": tree.left_out, "known_ids": known}
-        checked.append((good, tree_plan.place(*where, **kw), good.id in found.services))
-    clash = plan.sku_conflicts([good for good, _p, _s in checked])
-    ready = []
-    for good, placement, service in checked:
-        if good.id in clash:
-            other = clash[good.id]
-            fail(
-                ctx, run, Refusal("good.sku_conflict", other_id=other.id, other_sku=other.sku), good
-            )
-        elif placement.outcome == "left_out":
-            run.left_out += 1
-            ctx.count("skipped", kind="product")
-        elif placement.outcome == "category_missing":  # FLOWii's tree lacks it: the fix is there
-            fail(ctx, run, Refusal("good.category_missing", category=placement.category), good)
-        elif placement.outcome == "category_failed":  # the category's own line says why
-            run.failed[good.id] = "good.category_failed"
-            ctx.count("skipped", kind="product")
-            text = words("good.category_failed", **who(good), category=placement.category)
-            ctx.warning(text, kind=Kind.PRODUCT, flowii_id=good.id)
-        else:
-            ready.append((good, placement.shop_categories, service))
-    ctx.progress(step=len(goods) - len(ready))
-    if ready:
-        _read_shop_side(ctx, run, full=run.since is None)
+    kw = {"shop_of": tree.shop_of, "left_out_ids": tree.left_out, "known_ids": known}
     at_once = max(1, int(ctx.settings.shop_write_concurrency or 1))
     in_flight: deque = deque()
+    ready: list = []
     with ThreadPoolExecutor(max_workers=at_once) as pool:
         run.pool = pool
-        for start in range(0, len(ready), PAGE):
-            page = ready[start : start + PAGE]
-            in_flight.append((import_page(ctx, run, page), len(page)))
-            while len(in_flight) >= at_once:
-                _finish(ctx, run, *in_flight.popleft())
+        for raw, where, service in goods:
+            item = check(ctx, run, raw, where, service, kw, clash)
+            if item is None:
+                ctx.progress(step=1)
+                continue
+            ready.append(item)
+            if len(ready) == PAGE:
+                _send_page(ctx, run, ready, in_flight, at_once)
+                ready = []
+        _send_page(ctx, run, ready, in_flight, at_once)
         while in_flight:
             _finish(ctx, run, *in_flight.popleft())
+
+
+def _send_page(ctx, run, page, in_flight, at_once) -> None:
+    if not page:
+        return
+    if not run.shop_read:
+        _read_shop_side(ctx, run, full=run.since is None)
+    in_flight.append((import_page(ctx, run, page), len(page)))
+    while len(in_flight) >= at_once:
+        _finish(ctx, run, *in_flight.popleft())
 
 
 def _finish(ctx, run, pending, size) -> None:
     if pending is not None:
         finish(ctx, run, pending)
     ctx.progress(step=size)
-
-
-def _read_again(ctx, extra: list[dict], found: Places) -> None:
-    """The goods to try again, by their detail; one FLOWii no longer has (its detail refused)
-    leaves the set, as it is not among the run's failures."""
-    by_detail(ctx, extra, found)
 
 
 def _prices_with_vat(ctx) -> bool:
@@ -162,11 +152,14 @@ def _written_in_the_other_mode(run) -> bool:
 
 
 def _read_shop_side(ctx, run, full) -> None:
+    run.shop_read = True
     run.tax_classes = plan.tax_classes_by_rate(ctx.woo.tax_rates())
     if full:  # to find linked products deleted in the shop, and SKUs to link, in one read
-        products = list(ctx.woo.products())
-        run.shop_ids = {p["id"] for p in products}
-        run.shop_skus = {plan.sku_key(p["sku"]): p["id"] for p in products if p.get("sku")}
+        run.shop_ids, run.shop_skus = set(), {}
+        for product in ctx.woo.products():  # page by page: only ids and SKUs are kept
+            run.shop_ids.add(product["id"])
+            if product.get("sku"):
+                run.shop_skus[plan.sku_key(product["sku"])] = product["id"]
 
 
 def _run_notes(ctx, run) -> None:

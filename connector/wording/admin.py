@@ -9,6 +9,10 @@ TEXTS = {
         "Settings; nothing is synchronised until they work."
     ),
     "alert.no_success": _("No run has succeeded for %(hours)s hours."),
+    "alert.worker_stuck": _(
+        "The background worker stopped picking up work: nothing is synchronised until it is "
+        "restarted (see the operations guide: the health check restarts it under systemd)."
+    ),
     "alert.failed_share": _(
         "%(percent)s%% of the records of the last run “%(run)s” failed (the alert threshold "
         "is %(threshold)s%%)."

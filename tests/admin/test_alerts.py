@@ -105,3 +105,31 @@ def test_failure_reason_codes_refused_credentials():
     reason = alerts.failure_reason(AuthenticationError("FLOWii", "POST /token", "401"))
     assert reason.code == CREDENTIALS_CODE and reason.params["system"] == "FLOWii"
     assert alerts.failure_reason(Unavailable("FLOWii", "GET /goods", "down")).code == "run.remote"
+
+
+def test_a_stuck_worker_is_mailed_by_the_health_check_once_and_closed_when_it_is_back():
+    configured()
+    run("succeeded")
+    alerts.check(worker_stuck=True)
+    alerts.check(worker_stuck=True)
+    alerts.check()  # a run's own check cannot judge the worker: the alert stays open
+    assert len(mail.outbox) == 1
+    assert "worker stopped picking up work" in mail.outbox[0].subject
+    assert Alert.objects.get(problem="worker_stuck").ended_at is None
+    alerts.check(worker_stuck=False)
+    assert Alert.objects.get(problem="worker_stuck").ended_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_the_health_command_raises_the_alert(monkeypatch):
+    from django.core.management import call_command
+
+    from connector import health
+
+    configured()
+    stuck = health.Verdict(stuck=True, state="stuck", message="STUCK: queued work waits")
+    monkeypatch.setattr(health, "verdict", lambda **kw: stuck)
+    with pytest.raises(SystemExit):
+        call_command("health")
+    assert Alert.objects.filter(problem="worker_stuck", ended_at__isnull=True).exists()
+    assert len(mail.outbox) == 1

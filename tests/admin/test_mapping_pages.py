@@ -125,6 +125,26 @@ def test_refresh_from_shop_reads_methods_and_gateways(admin_client, woo_server, 
     assert admin_client.get(f"{SHIPPING_URL}refresh/").status_code == 405
 
 
+def test_refresh_shows_methods_and_gateways_the_shop_no_longer_has_as_gone(
+    admin_client, woo_server, flowii_server
+):
+    configure_for_sandbox(woo_server.url, flowii_server.url)
+    old = ShippingMapping.objects.create(
+        zone_id=9, method_id="gls", instance_id="77", title="GLS", flowii_delivery_type_id=1616
+    )
+    PaymentMapping.objects.create(gateway_id="paypal", title="PayPal", flowii_payment_method_id=149)
+    admin_client.post(f"{SHIPPING_URL}refresh/", follow=True)
+    admin_client.post(f"{PAYMENTS_URL}refresh/", follow=True)
+    old.refresh_from_db()
+    assert old.gone and PaymentMapping.objects.get(gateway_id="paypal").gone
+    assert not ShippingMapping.objects.filter(gone=True).exclude(pk=old.pk).exists()
+    for url, title in ((SHIPPING_URL, "GLS"), (PAYMENTS_URL, "PayPal")):
+        html = admin_client.get(url).content.decode()
+        row = html[html.index(title) :]
+        row = row[: row.index("</tr>")]
+        assert "gone from the shop" in row and ">mapped<" not in row
+
+
 def test_methods_that_hold_orders_back_are_highlighted(admin_client, no_flowii):
     ShippingMapping.objects.create(zone_id=1, method_id="flat_rate", instance_id="1", title="K")
     ShippingMapping.objects.create(

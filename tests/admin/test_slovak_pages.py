@@ -109,9 +109,6 @@ ALLOWED = re.compile(
     r"consumer key|consumer secret|Django|Q|django_q|Axes|"
     r"[\w.+-]+@[\w.-]+|https?://\S+|\b\w+:\d+\b"
 )
-# LEFT: the Logs page shows a line's kind as its stored code (SyncLog.kind has no choices and
-# its filter lists the values as they are); translating them needs a change of logic.
-KIND_CODES = re.compile(r"(?<![\w-])(order|category|customer|guest|product)(?= |$)")
 
 
 class _Text(HTMLParser):
@@ -200,7 +197,6 @@ def pages(result: SyncRun) -> dict[str, str]:
 def english_in(text: str, seed: re.Pattern) -> list[str]:
     text = seed.sub(" ", text)
     text = ALLOWED.sub(" ", text)
-    text = KIND_CODES.sub(" ", text)
     found = []
     for match in ENGLISH_WORDS.finditer(text):
         start, end = max(0, match.start() - 40), match.end() + 40

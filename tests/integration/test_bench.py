@@ -132,8 +132,8 @@ def test_import_floor_counts_the_reads_the_stream_makes_and_the_batches():
 
 
 def test_order_floors():
-    assert new_buyer_order_floor()["floor"] == 5
-    assert new_buyer_order_floor(confirms=0)["floor"] == 4
+    assert new_buyer_order_floor()["floor"] == 4
+    assert new_buyer_order_floor(confirms=1)["floor"] == 5
     # 200 orders of 100 buyers, two each next to each other: one read-back per buyer a page.
     buyers = [f"c{n // 2}" for n in range(200)]
     floor = returning_order_floor(pages_of(buyers))

@@ -84,6 +84,8 @@ HOOK_KILL = 2  # the kill that lands between FLOWii's answer and the link being 
 NEW_ORDERS = 15  # taken by the shop when an orders run finished before its kill
 MAX_RUNS = 4  # the "few" runs after the kills
 QUOTA_PAUSE = 10  # seconds between a run the quota ended and the next
+# The settling grace the runs here use (CONNECTOR_SETTLE_AFTER_SECONDS, 120 s in production).
+SETTLE_AFTER = float(os.environ.get("CONNECTOR_SETTLE_AFTER_SECONDS", "5"))
 SCENARIO_DEADLINE = 170  # seconds
 PROCESS_TIMEOUT = 150
 
@@ -518,6 +520,10 @@ def aftermath(_woo_server, _flowii_server, tmp_path_factory):
             if ended_by_quota(runs[-1]):
                 quota_ended += 1
                 time.sleep(QUOTA_PAUSE)
+            else:
+                # Scheduled runs are minutes apart, longer than the settling grace: an order
+                # whose create lost its answer in this run is decided by the next one.
+                time.sleep(SETTLE_AFTER + 0.5)
         quota = flowii_server.service._quota_refusals - quota_before
         story.append(f"FLOWii refused {quota} requests over its quota")
     finally:

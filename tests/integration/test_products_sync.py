@@ -401,3 +401,32 @@ def test_a_good_in_an_orphan_subcategory_is_named_left_out_and_comes_back_when_m
     made = {p["sku"]: p for p in shop(woo).products()}
     assert "ORPHAN-1" in made and made["ORPHAN-1"]["categories"]
     assert not Retry.objects.exists()
+
+
+def test_a_sku_conflict_across_pages_and_lists_fails_both_every_time(empty_shop):
+    """The goods list is read page by page (50 here) and each good imported as its category's
+    list brings it: two goods far apart, on different pages and in different categories, of
+    one SKU to the shop are still found before anything is written, and neither goes over,
+    run after run (whichever went over would flip between them)."""
+    woo, fl = empty_shop
+    firm = next(iter(fl.service.firms.values()))
+    ordinary = sorted(
+        (g for g in firm.goods.values() if g["_category"] not in LEFT_OUT and g["type"] == 0),
+        key=lambda g: g["id"],
+    )
+    first, last = ordinary[0], ordinary[-1]
+    assert first["_subcategory"] != last["_subcategory"]
+    assert len(firm.goods) > 50  # more than one page of the plain list
+    with fl.service.lock:
+        firm.goods[last["id"]] = {**last, "serial-nr": first["serial-nr"].lower() + " "}
+        firm.goods_changed()
+    for _ in range(2):
+        result = ok(run("products", full=True), SyncRun.Status.PARTLY_FAILED)
+        lines = SyncLog.objects.filter(run=result, code="good.sku_conflict")
+        assert sorted(int(x.flowii_id) for x in lines) == sorted([first["id"], last["id"]])
+        assert result.failed == 2
+        skus = {p["sku"].casefold() for p in shop(woo).products()}
+        assert first["serial-nr"].casefold() not in skus
+        assert len(skus) == len(imported_goods(fl)) - 2
+        kept = set(Retry.objects.values_list("flowii_id", flat=True))
+        assert kept == {first["id"], last["id"]}

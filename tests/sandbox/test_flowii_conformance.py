@@ -738,6 +738,18 @@ def _id_of(result, fallback):
     return int(fallback)
 
 
+# The adapter's calls this test drives, and its methods that are not calls of their own.
+DRIVEN = (
+    "companies", "use_company", "company_data", "units", "payment_methods", "delivery_types",
+    "countries", "good_categories", "partner_custom_fields", "me", "permissions",
+    "business_relationships", "company_data_detail", "numbering_sequences",
+    "business_relationship_subtypes", "good_subcategories", "goods", "good",
+    "partners_matching", "create_partner", "partner", "update_partner", "partner_contacts",
+    "create_received_order", "partner_documents",
+)  # fmt: skip
+NOT_CALLS = {"token", "request", "pages", "category_tree", "close", "server_time"}
+
+
 def test_the_connector_sends_only_what_the_blueprint_documents(blueprint):
     client_class = _client_class()
     from connector import records
@@ -784,7 +796,15 @@ def test_the_connector_sends_only_what_the_blueprint_documents(blueprint):
             )
         )  # fmt: skip
         partner = _id_of(created, ids["partner"][0])
-        _drain(client.partner(partner))
+        current = client.partner(partner)
+        client.update_partner(
+            partner,
+            records.PartnerData(
+                name="Jana Nováková", type=records.PERSON, billing_address=address,
+                key_contact=records.Contact("Jana", "Nováková", "jana@example.sk", "+421900000001"),
+            ),
+            current=current,
+        )  # fmt: skip
         _drain(client.partner_contacts(partner))
         day = datetime(2025, 1, 1)
         lines = [
@@ -808,3 +828,15 @@ def test_the_connector_sends_only_what_the_blueprint_documents(blueprint):
     sent = {blueprint.find_action(r["method"], r["path"]) for r in captured}
     assert "POST /documents" in {a.key for a in sent if a is not None}
     assert violations(captured, blueprint) == []
+    # Every endpoint the connector uses is shape-checked in (a): a new one must join USED.
+    checked = {f"{method} {template}" for method, template in USED}
+    unchecked = {a.key for a in sent if a is not None} - checked
+    assert not unchecked, f"add these endpoints to USED so their answers are checked: {unchecked}"
+    # ... and this test drives every call the adapter offers, so none escapes the check.
+    offered = {
+        name
+        for name, member in inspect.getmembers(client_class, inspect.isfunction)
+        if not name.startswith("_") and member.__module__ == client_class.__module__
+    }
+    driven = set(DRIVEN)
+    assert offered - driven - NOT_CALLS == set(), "drive the new adapter calls in this test"

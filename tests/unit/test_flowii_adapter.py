@@ -184,6 +184,22 @@ def test_a_second_401_ends_the_run_and_says_the_fresh_token_was_refused():
     assert PASSWORD not in str(caught.value) and API_KEY not in str(caught.value)
 
 
+@responses.activate
+def test_a_token_that_ran_out_while_a_call_waited_is_renewed_again_not_called_lost():
+    clock = Clock()
+    token_answer(responses, "t1", "t2", "t3", expires_in=2)
+
+    def outlived(request):
+        clock.now += 5  # the call waited out a quota longer than the token lives
+        return (401, {}, json.dumps(errors(401, "Unauthorized")))
+
+    responses.add_callback(responses.GET, BASE + "/units", callback=outlived)
+    responses.add_callback(responses.GET, BASE + "/units", callback=outlived)
+    responses.get(BASE + "/units", json={"data": []})
+    assert make_client(clock=clock).units() == []
+    assert len([c for c in responses.calls if c.request.url.endswith("/token")]) == 3
+
+
 @pytest.mark.parametrize(
     "body, status, words",
     [
@@ -376,9 +392,10 @@ def test_a_500_after_a_create_is_outcome_unknown():
 
 
 @responses.activate
-def test_a_503_to_a_create_is_retried_since_nothing_was_done():
+def test_a_create_turned_away_with_503_or_a_quota_is_sent_again():
     token_answer(responses, "t1")
     responses.post(BASE + "/documents", status=503, json=errors(503, "Service Unavailable"))
+    responses.post(BASE + "/documents", status=429, json=errors(429, "API quota exceeded"))
     responses.post(
         BASE + "/documents",
         json={"data": {"type": "document", "id": "5", "attributes": {"serial-nr": "OP1"}}},

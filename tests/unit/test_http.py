@@ -217,6 +217,15 @@ def test_post_503_is_repeated_because_it_was_turned_away():
         assert client.request("POST", URL, call="POST items", json={}).data == {"id": 2}
 
 
+def test_post_500_after_sending_is_outcome_unknown():
+    client, sleeps = make_client()
+    with responses.RequestsMock() as rsps:
+        rsps.post(URL, status=500)
+        with pytest.raises(OutcomeUnknown):
+            client.request("POST", URL, call="POST items", json={})
+        assert len(rsps.calls) == 1
+
+
 def test_unparseable_json_is_retried_then_malformed():
     client, sleeps = make_client(max_attempts=2)
     with responses.RequestsMock() as rsps:

@@ -10,12 +10,12 @@ from connector.mapping.categories import (
     conflicts,
     left_out,
     lists_to_read,
-    membership,
     name_key,
     place,
     plan_level,
     read_by_detail,
     read_tree,
+    reading_order,
     shop_index,
     should_read_tree,
 )
@@ -185,10 +185,20 @@ def test_a_good_in_a_category_the_tree_lacks(category, subcategory, outcome, sho
     assert (placed.outcome, placed.shop_categories, placed.category) == (outcome, shop, named)
 
 
-def test_places_from_the_lists():
-    found = membership(TREE, {1: {100, 101, 102}, 2: {200}}, {11: {101}, 12: {102}})
-    assert found == {100: (1, None), 101: (1, 11), 102: (1, 12), 200: (2, None)}
-    assert found.get(999, (None, None)) == (None, None)  # in no category
+def test_each_good_is_placed_by_the_first_list_that_holds_it():
+    lists = reading_order(TREE + [Category(13, "Darčeková", 1)], {2, 21, 13})
+    # the left-out lists first, for ids only (a left-out subcategory before its kept
+    # parent), then the subcategories, then the top categories
+    assert [(x.category_id, x.subcategory_id, x.place, x.left_out) for x in lists] == [
+        (None, 13, (1, 13), True),
+        (2, None, (2, None), True),
+        (None, 11, (1, 11), False),
+        (None, 12, (1, 12), False),
+        (1, None, (1, None), False),
+        (3, None, (3, None), False),
+    ]
+    tops, subs = lists_to_read(TREE + [Category(13, "Darčeková", 1)], {2, 21, 13})
+    assert len(lists) == len(tops) + len(subs)  # the same requests as the lists of today
 
 
 def test_the_lists_that_tell_every_place():

@@ -10,16 +10,14 @@ from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
 import pytest
 
-from connector.mapping.money import decimal_text
+from connector.mapping.money import RATE_STEP, decimal_text, round_cent
 from connector.mapping.orders import (
     DISCOUNT_NAME,
     ROUNDING_NAME,
     VAT_TOLERANCE,
     OrderChoices,
     flowii_totals,
-    flowii_vat_by_rate,
     map_order,
-    shop_tax_by_rate,
     variable_symbol,
 )
 from connector.mapping.refusals import Refusal
@@ -915,3 +913,31 @@ def test_random_orders_always_match_to_the_cent(seed):
         for version in (order, as_dp2(order)):
             body = mapped(version)
             assert_sound(body, version)
+
+
+# -- what the tests compare: FLOWii's VAT per rate against the shop's tax per rate -----------
+
+
+def flowii_vat_by_rate(received) -> dict[str, Decimal]:
+    """FLOWii's VAT of a received order per VAT rate ("20", "10", "0")."""
+    result: dict[str, Decimal] = {}
+    for item, (_net, vat, _gross) in zip(
+        received.items, flowii_totals(received)["items"], strict=True
+    ):
+        rate = decimal_text(item.vat_rate)
+        result[rate] = result.get(rate, Decimal(0)) + vat
+    return result
+
+
+def shop_tax_by_rate(order: dict) -> dict[str, Decimal]:
+    """The shop's tax per VAT rate from the order's `tax_lines` (items and shipping)."""
+    result: dict[str, Decimal] = {}
+    for line in order.get("tax_lines") or []:
+        rate = decimal_text(
+            Decimal(str(line["rate_percent"])).quantize(RATE_STEP, rounding=ROUND_HALF_UP)
+        )
+        tax = Decimal(str(line.get("tax_total") or 0)) + Decimal(
+            str(line.get("shipping_tax_total") or 0)
+        )
+        result[rate] = result.get(rate, Decimal(0)) + round_cent(tax)
+    return result

@@ -43,5 +43,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(verdict.message)
         self.stdout.flush()
+        # The worker cannot tell the owner it is stuck (the alerts run as its tasks): this
+        # check does, once per problem, and closes the alert when the worker is back.
+        from connector import alerts
+
+        alerts.check(worker_stuck=verdict.stuck)
         if verdict.stuck:
             sys.exit(verdict.exit_code)

@@ -4,6 +4,9 @@
 (function () {
   var BUSY_EVERY = 1000;  // ms between polls while a run is going on
   var IDLE_EVERY = 4000;  // ms between polls otherwise (runs started elsewhere show up)
+  // Right after the page loads (a button was just pressed, or someone is watching) a run is
+  // about to start: poll fast for a while, so its bar is seen from its first page on.
+  var EAGER_FOR = 20000;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -93,6 +96,10 @@
     render(runs);
     var url = panel.dataset.url;
     var busy = runs.some(function (r) { return r.running; });
+    var loaded = Date.now();
+    function every() {
+      return busy || Date.now() - loaded < EAGER_FOR ? BUSY_EVERY : IDLE_EVERY;
+    }
 
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -104,9 +111,9 @@
           }
         })
         .catch(function () { /* the next poll tries again */ })
-        .then(function () { setTimeout(poll, busy ? BUSY_EVERY : IDLE_EVERY); });
+        .then(function () { setTimeout(poll, every()); });
     }
-    setTimeout(poll, busy ? BUSY_EVERY : IDLE_EVERY);
+    setTimeout(poll, every());
   }
 
   document.addEventListener("DOMContentLoaded", start);

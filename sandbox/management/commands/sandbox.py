@@ -8,10 +8,8 @@ import threading
 import requests
 from django.core.management.base import BaseCommand, CommandError
 
+from sandbox.credentials import FLOWII_API_KEY, FLOWII_EMAIL, FLOWII_PASSWORD, WOO_KEY, WOO_SECRET
 from sandbox.serve import HOST, free_port_near, start_sandbox, taken_ports
-
-WOO_KEY, WOO_SECRET = "ck_sandbox", "cs_sandbox"
-FLOWII_EMAIL, FLOWII_PASSWORD, FLOWII_API_KEY = "demo@flowii.test", "sandbox", "sandbox-api-key"
 
 
 class Command(BaseCommand):
