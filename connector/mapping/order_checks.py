@@ -57,3 +57,15 @@ def number_meta(order: dict, key: str) -> str | None:
     """The value of one meta entry of a shop order (e.g. FLOWii's number written back)."""
     meta = {m.get("key"): m.get("value") for m in order.get("meta_data") or []}
     return meta.get(key)
+
+
+def product_ids(orders: list[dict]) -> set[int]:
+    """The shop products and variations the orders' lines name."""
+    return {
+        i
+        for order in orders
+        for line in order.get("line_items") or []
+        if isinstance(line, dict)
+        for i in (line.get("product_id"), line.get("variation_id"))
+        if i
+    }

@@ -64,6 +64,9 @@ def who(raw: dict) -> dict:
     }
 
 
+UNDECODABLE = "\ufffd"
+
+
 def read_good(raw: dict) -> Good:
     """The good, or a Refusal naming the first field that is unusable."""
     good_id = raw.get("id")
@@ -82,6 +85,9 @@ def read_good(raw: dict) -> Good:
         raise Refusal("good.bad_name", value=repr(name)[:80])
     if not name.strip():
         raise Refusal("good.no_name")
+    for field, text in (("serial-nr", sku), ("name", name)):
+        if UNDECODABLE in text:  # bytes that were not UTF-8, read as U+FFFD by the adapter
+            raise Refusal("good.undecodable", field=field)
     price = number(raw.get("selling_price"))
     if price is None:
         raise Refusal("good.bad_price", value=repr(raw.get("selling_price"))[:80])
@@ -214,6 +220,16 @@ def new_product(fields: dict) -> dict:
 
 def stock_fields(quantity: int) -> dict:
     return {"manage_stock": True, "stock_quantity": quantity}
+
+
+def sends_stock(send: dict) -> bool:
+    """Whether a write carries the stock figure."""
+    return "stock_quantity" in send
+
+
+def only_stock(send: dict) -> bool:
+    """Whether a write carries nothing but the stock figure."""
+    return bool(send) and not set(send) - set(stock_fields(0))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..binder import Binder
 from ..dates import parse_utc
 from ..http import EndsRun, OutcomeUnknown, RemoteError
-from ..mapping.order_checks import modified_text, order_notes, order_problem
+from ..mapping.order_checks import modified_text, order_notes, order_problem, product_ids
 from ..mapping.orders import OrderChoices, map_order
 from ..mapping.refusals import Refusal
 from ..models import Link, OrderExport, PaymentMapping, ShippingMapping
@@ -118,13 +118,7 @@ class OrderExporter:
         write_back(ctx)
 
     def _goods(self, orders: list[dict]) -> dict[int, int]:
-        ids = {
-            i
-            for o in orders
-            for line in o.get("line_items") or []
-            for i in (line.get("product_id"), line.get("variation_id"))
-            if i
-        }
+        ids = product_ids(orders)
         return {int(s): b.flowii_id for s, b in Binder(Kind.PRODUCT).many_by_shop(ids).items()}
 
     def _send(self, ready: list) -> None:

@@ -161,7 +161,7 @@ def finish(ctx, run, pending: Pending, again=True) -> None:
 
 def _done(ctx, run, item, shop_id, created) -> None:
     send, named = item.write.send, who(item.good)
-    if created or set(send) - {"manage_stock", "stock_quantity"}:
+    if created or not plan.only_stock(send):
         ctx.count("created" if created else "updated", kind="product")
         code = "product.created" if created else "product.updated"
         ctx.info(words(code, **named), **_at(item, shop_id))
@@ -172,7 +172,7 @@ def _done(ctx, run, item, shop_id, created) -> None:
     for note in item.notes:
         if note.code == "good.unknown_vat_rate":  # said once for the run
             _note(run, note, named)
-        elif note.code != "stock.missing" and "stock_quantity" in send:
+        elif note.code != "stock.missing" and plan.sends_stock(send):
             ctx.warning(words(note, **named), **_at(item, shop_id))
 
 

@@ -22,6 +22,10 @@ TEXTS = {
         "FLOWii good id %(id)s (number %(sku)s) has a name that is not text (%(value)s); it is "
         "not imported. Give it a name in FLOWii."
     ),
+    "good.undecodable": _(
+        "FLOWii good id %(id)s sent its %(field)s with bytes that are not text (not UTF-8); it "
+        "is not imported. Type the %(field)s again in FLOWii."
+    ),
     "good.no_name": _(
         "FLOWii good id %(id)s (number %(sku)s) has no name; it is not imported. Give it a "
         "name in FLOWii."

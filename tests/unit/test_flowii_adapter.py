@@ -581,3 +581,14 @@ def test_a_partner_update_is_a_patch_answered_204():
     responses.patch(BASE + "/partners/7", status=204)
     assert make_client().update_partner(7, PartnerData(name="X", type=2)) is None
     assert responses.calls[1].request.method == "PATCH"
+
+
+@responses.activate
+def test_one_byte_that_is_not_utf8_costs_only_its_own_record():
+    token_answer(responses, "t1")
+    page = json.dumps(listing(1, 2, attributes={"name": "Káva NAME", "serial-nr": "K"}))
+    raw = page.encode("utf-8").replace(b"NAME", b"\xff", 1)  # the first good's name only
+    responses.get(BASE + "/goods", body=raw, content_type="application/vnd.api+json")
+    goods = list(make_client().goods())
+    assert [g["id"] for g in goods] == [1, 2]
+    assert "\ufffd" in goods[0]["name"] and goods[1]["name"] == "Káva NAME"

@@ -59,6 +59,8 @@ def good(**over) -> Good:
         ({"name": 42}, "good.bad_name"),
         ({"name": None}, "good.bad_name"),
         ({"name": " "}, "good.no_name"),
+        ({"name": "Káva \ufffd"}, "good.undecodable"),
+        ({"serial_nr": "K\ufffd1"}, "good.undecodable"),
         ({"selling_price": "abc"}, "good.bad_price"),
         ({"selling_price": None}, "good.bad_price"),
         ({"selling_price": True}, "good.bad_price"),
