@@ -355,7 +355,7 @@ def test_filter_and_search_the_logs(admin_page, live_server):
     page.goto(f"{live_server.url}{LOGS}")
     page.locator(f"#changelist-filter a[href*='run={second.pk}']").click()
     expect(rows).to_have_count(2)
-    page.locator("#changelist-filter a[href*='kind=order']").click()
+    page.locator("#changelist-filter a[href*='kind__exact=order']").click()
     expect(rows).to_have_count(2)
 
     page.goto(f"{live_server.url}{LOGS}")
