@@ -316,6 +316,22 @@ def test_progress_bar_moves_without_reloading(admin_page, live_server):
     assert page.evaluate("window.stillTheSamePage") is True
 
 
+def test_a_run_started_just_after_the_page_loads_shows_at_once(admin_page, live_server):
+    # Right after a button press the page reloads with nothing running yet: it asks for
+    # progress every second for a while (not every 4 s), so the new run's bar is seen.
+    page = admin_page
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "progress" in r.url else None)
+    page.goto(f"{live_server.url}{SYNC}")
+    page.wait_for_timeout(500)
+    run = SyncRun.objects.create(
+        kind="products", trigger="button", progress_done=1, progress_total=10, read=1
+    )
+    bar = page.locator(f"#connector-run-{run.pk} [role=progressbar]")
+    expect(bar).to_have_attribute("aria-valuenow", "1", timeout=3000)
+    assert len(polls) >= 2, polls
+
+
 def test_a_button_is_refused_while_the_same_kind_runs(admin_page, live_server):
     run = SyncRun.objects.create(kind="products", trigger="schedule")
     RunLock.objects.create(
