@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .fingerprints import ProductPrint, product_print, read_product_print, stock_text
-from .fingerprints import digest as fingerprint  # noqa: F401  (the customers stream uses it)
 from .money import HUNDRED, round_cent
 from .refusals import Refusal
 

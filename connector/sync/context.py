@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from ..http import ends_run
 from ..models import Bookmark, SyncLog, SyncRun
 from ..wording import Wording
 from . import locks
@@ -202,10 +201,3 @@ def bookmark_start(newest, seen_all_until, inclusive: bool = False):
     if inclusive and newest <= seen_all_until:
         return newest + timedelta(milliseconds=1)
     return min(newest, seen_all_until)
-
-
-def stops_the_run(error) -> bool:
-    """A remote error that no other record would escape (no answer, the remote down after
-    its retries, credentials refused) ends the run; any other concerns one record only.
-    The rule itself is the error's class (connector/http.py)."""
-    return ends_run(error)
