@@ -163,7 +163,9 @@ class SimulatedService:
     def set_faults(self, data: dict) -> None:
         self.faults = Faults.from_dict(data, base=self.faults)
         with self._stats_lock:
+            # A new quota starts its own minute and its own Retry-After alternation.
             self._quota_times.clear()
+            self._quota_refusals = 0
         if self.faults.seed is not None:
             self._random = random.Random(self.faults.seed)
 

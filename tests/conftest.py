@@ -4,7 +4,7 @@ known state before every test that uses them."""
 
 import pytest
 
-from sandbox.base import RunningServer
+from sandbox.base import Faults, RunningServer
 from sandbox.credentials import (  # noqa: F401 - the tests take them from here
     FLOWII_API_KEY,
     FLOWII_EMAIL,
@@ -40,7 +40,8 @@ def _fresh(server, seed):
     with service.lock:
         service.reset(seed)
     service.stats.clear()
-    service.set_faults({"latency_ms": 0, "rates": {}, "next": [], "paths": [], "seed": 0})
+    # Every fault back to its default, the quota too: no test inherits another's faults.
+    service.set_faults(Faults(seed=0).as_dict())
     return server
 
 
