@@ -13,7 +13,7 @@ from decimal import Decimal
 
 # code -> a lazy, translatable sentence with %(name)s placeholders.
 TEXTS: dict = {}
-_MODULES = ("products", "partners", "orders", "settings", "runs", "admin")
+_MODULES = ("products", "partners", "orders", "settings", "runs", "admin", "webhooks", "preview")
 _loaded = False
 
 
