@@ -26,6 +26,7 @@ class Binding:
     fingerprint: str = ""
     flowii_number: str = ""
     shop_modified: object = None
+    shop_parent_id: str = ""  # products: the variable product of a linked variation
 
 
 def _binding(link: Link) -> Binding:
@@ -35,6 +36,7 @@ def _binding(link: Link) -> Binding:
         fingerprint=link.fingerprint,
         flowii_number=link.flowii_number,
         shop_modified=link.shop_modified,
+        shop_parent_id=link.shop_parent_id,
     )
 
 
@@ -120,14 +122,15 @@ class Binder:
 
     @transaction.atomic
     def bind_many(self, rows: Iterable[tuple], needs_write_back: bool | None = None) -> None:
-        """(shop id, FLOWii id, fingerprint[, FLOWii number[, shop modified]]) rows, written
-        in two statements whatever their number."""
+        """(shop id, FLOWii id, fingerprint[, FLOWii number[, shop modified[, shop parent
+        id]]]) rows, written in two statements whatever their number."""
         by_shop = {}  # the last row of a shop record wins
         for row in rows:
             shop_id, flowii_id, fingerprint, *rest = row
-            number = rest[0] if rest else ""
+            number = (rest[0] if rest else "") or ""
             modified = rest[1] if len(rest) > 1 else None
-            by_shop[str(shop_id)] = (int(flowii_id), fingerprint or "", number or "", modified)
+            parent = str(rest[2] or "") if len(rest) > 2 else ""
+            by_shop[str(shop_id)] = (int(flowii_id), fingerprint or "", number, modified, parent)
         if not by_shop:
             return
         now = timezone.now()
@@ -136,6 +139,7 @@ class Binder:
                 shop_id__in=list(by_shop)
             ).delete()
         fields = ["flowii_id", "fingerprint", "flowii_number", "shop_modified", "synced_at"]
+        fields.append("shop_parent_id")
         extra = {}
         if needs_write_back is not None:
             fields.append("needs_write_back")
@@ -149,10 +153,11 @@ class Binder:
                     fingerprint=fingerprint,
                     flowii_number=number,
                     shop_modified=modified,
+                    shop_parent_id=parent,
                     synced_at=now,
                     **extra,
                 )
-                for shop_id, (flowii_id, fingerprint, number, modified) in by_shop.items()
+                for shop_id, (flowii_id, fingerprint, number, modified, parent) in by_shop.items()
             ],
             update_conflicts=True,
             unique_fields=["kind", "shop_id"],

@@ -238,7 +238,12 @@ class Link(models.Model):
     flowii_id = models.BigIntegerField(_("FLOWii id"))
     flowii_number = models.CharField(_("FLOWii number"), max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
+    # Products: the variable product a linked variation belongs to (its writes go there).
+    shop_parent_id = models.CharField(_("shop parent product"), max_length=255, blank=True)
     shop_modified = models.DateTimeField(_("shop record modified"), null=True, blank=True)
+    # Buyers: the partner's own days to pay (`invoice-maturity`) as FLOWii last gave them, so
+    # a returning buyer's order gets them without reading the partner again.
+    days_to_pay = models.PositiveIntegerField(_("partner's days to pay"), null=True, blank=True)
     # Write-back of the FLOWii order number to the shop still to do (orders only).
     needs_write_back = models.BooleanField(default=False)
     # Orders: the note repeating FLOWii's number is being added (set before it is sent), so a

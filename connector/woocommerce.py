@@ -440,6 +440,20 @@ class WooCommerceClient(Adapter):
         """Creates, then updates, of products; one result per item in that order."""
         return self.batch("products", create=create, update=update)
 
+    def variations(self, parent_id: int) -> Iterator[dict]:
+        """The variations of one variable product, each once (the product list shows none)."""
+        return self.read_all(f"products/{int(parent_id)}/variations")
+
+    def write_variations(self, parent_id: int, update=()) -> list[BatchResult]:
+        """Updates of the variations of one variable product (`products/batch` refuses a
+        variation); one result per item, in the order given. When the shop refuses the
+        whole call because the variable product is gone, each item carries that refusal."""
+        try:
+            return self.batch(f"products/{int(parent_id)}/variations", update=update)
+        except NotFound as error:
+            said = {"code": error.code, "message": error.reason, "data": {"status": error.status}}
+            return [BatchResult("update", item, None, said) for item in update]
+
     def customers(self, on_first_page=None, **filters) -> Iterator[dict]:
         """The shop's buyers: users with the role `customer` only (administrators and shop
         managers are staff, not customers). WooCommerce has no date filter for customers.

@@ -175,7 +175,7 @@ def _line_item(shop: Shop, given: dict) -> dict:
         "unit_price": decimal_or_none(active_price(product)) or Decimal(0),
         "given_subtotal": decimal_or_none(given.get("subtotal")),
         "given_total": decimal_or_none(given.get("total")),
-        "meta": [],
+        "meta": woo_variations.line_meta(shop, product) if is_variation else [],
     }
 
 
@@ -519,8 +519,8 @@ def _item_meta(meta: list[dict]) -> list[dict]:
             "id": m["id"],
             "key": m["key"],
             "value": m["value"],
-            "display_key": m["key"],
-            "display_value": m["value"],
+            "display_key": m.get("display_key", m["key"]),
+            "display_value": m.get("display_value", m["value"]),
         }
         for m in meta
     ]

@@ -24,6 +24,7 @@ from .woo_core import (
     page_params,
     paginate,
     render_meta,
+    sanitize_title,
 )
 
 VARIATION_FIELDS = (
@@ -42,9 +43,11 @@ def variable_or_error(shop: Shop, product_id) -> dict:
 
 
 def variation_or_error(shop: Shop, product_id, variation_id, status: int = 404) -> dict:
-    parent = variable_or_error(shop, product_id)
+    """The variation, or the shop's refusal of its id: also when its variable product is
+    gone (deleting a variable product deletes its variations)."""
+    parent = shop.products.get(as_int(product_id) or 0)
     variation = shop.variations.get(as_int(variation_id) or 0)
-    if variation is None or variation["parent_id"] != parent["id"]:
+    if parent is None or variation is None or variation["parent_id"] != parent["id"]:
         raise WooError(status, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.")
     return variation
 
@@ -104,8 +107,30 @@ def _apply(shop: Shop, parent: dict, variation: dict, data: dict) -> None:
 
 
 def _name(parent: dict, variation: dict) -> str:
-    options = ", ".join(o["option"] for o in variation["options"] if o["option"])
+    """WooCommerce's variation title: the parent's name and the chosen values, but only for
+    fewer than three attributes, and for two only when neither name has several words."""
+    chosen = [o for o in variation["options"] if o["option"]]
+    shows_values = len(variation["options"]) < 3
+    if shows_values and len(variation["options"]) > 1:
+        shows_values = not any("-" in sanitize_title(o["name"]) for o in variation["options"])
+    options = ", ".join(o["option"] for o in chosen) if shows_values else ""
     return f"{parent['name']} - {options}" if options else parent["name"]
+
+
+def line_meta(shop: Shop, variation: dict) -> list[dict]:
+    """The meta an order line of a variation gets: one entry per attribute chosen, its key
+    the attribute's slug, shown with the attribute's name (display_key) and the option."""
+    return [
+        {
+            "id": shop.next_id("meta"),
+            "key": sanitize_title(o["name"]),
+            "value": o["option"],
+            "display_key": o["name"],
+            "display_value": o["option"],
+        }
+        for o in variation["options"]
+        if o["option"]
+    ]
 
 
 def update_variation(shop: Shop, product_id, variation_id, data: dict) -> dict:

@@ -639,7 +639,8 @@ class WooCommerceSimulator(SimulatedService):
 
     def _batch_variations(self, call: Call, product_id) -> Response:
         shop = self.shop
-        variants.variable_or_error(shop, product_id)
+        # No check of the variable product first: a real store answers 200 and refuses each
+        # item of a batch whose variable product is gone (its variations went with it).
         return self._batch(
             call,
             lambda data: variants.create_variation(shop, product_id, data),

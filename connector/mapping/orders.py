@@ -306,6 +306,36 @@ def _shares(
     return result or [(next(iter(by_rate)), ZERO, ZERO)]
 
 
+def line_name(line: dict) -> str:
+    """The name of a product line in FLOWii: the shop's; for a variation, followed by the
+    attributes chosen (the line's `meta_data` as the shop shows them, `display_key:
+    display_value`) that the name does not show already. WooCommerce itself puts the values
+    of one or two attributes into a variation's name ("Tričko - M"), never their labels, and
+    no value of three or more: "Tričko - Farba: Modrá, Veľkosť: M, Strih: Slim"."""
+    name = str(line.get("name") or "").strip() or f"Položka {line.get('sku') or line.get('id')}"
+    if not line.get("variation_id"):
+        return name
+    chosen = []
+    for meta in line.get("meta_data") or []:
+        if not isinstance(meta, dict) or str(meta.get("key") or "").startswith("_"):
+            continue  # hidden meta (stock reduced, the shop's own notes)
+        label, value = (str(meta.get(k) or "").strip() for k in ("display_key", "display_value"))
+        if label and value:
+            chosen.append((label, value))
+    missing = [(label, value) for label, value in chosen if not _in_name(value, name)]
+    if not missing:
+        return name
+    separator = ", " if len(missing) < len(chosen) else " - "
+    return name + separator + ", ".join(f"{label}: {value}" for label, value in missing)
+
+
+def _in_name(value: str, name: str) -> bool:
+    """Whether the name shows this attribute value, as WooCommerce tells: after a space and
+    followed by a comma, or at the end."""
+    value, name = value.casefold(), name.casefold()
+    return f" {value}," in name or name.endswith(f" {value}")
+
+
 def _named(name: str, rate: Decimal, shares: list) -> str:
     return f"{name} ({decimal_text(rate)} %)" if len(shares) > 1 else name
 
@@ -317,7 +347,7 @@ def _product_parts(
     goods: dict[int, int],
     discounts: dict[Decimal, list[Decimal]],
 ) -> list[_Part]:
-    name = str(line.get("name") or "").strip() or f"Položka {line.get('sku') or line.get('id')}"
+    name = line_name(line)
     quantity = _quantity(line, name)
     total = _amount(line, "total", name)
     total_tax = _amount(line, "total_tax", name, ZERO)
@@ -333,11 +363,9 @@ def _product_parts(
             discount[0] += sign * gross
             discount[1] += sign * vat
 
-    good_id = None
-    for shop_id in (line.get("variation_id"), line.get("product_id")):
-        if shop_id and shop_id in goods:
-            good_id = goods[shop_id]
-            break
+    # A variation goes in as the good linked to it, never as its variable product's.
+    shop_id = line.get("variation_id") or line.get("product_id")
+    good_id = goods.get(shop_id) if shop_id else None
     unit_id = None if good_id else choices.non_stock_unit_id  # a good has its own unit
     return [
         _Part(_named(name, rate, before), good_id, unit_id, quantity, rate, gross, vat)

@@ -212,6 +212,42 @@ def stock_figure(good: Good, attribute: str) -> tuple[int | None, Refusal | None
     return whole, None
 
 
+# What the connector writes to a variation of a variable product: its price and tax class
+# (and its stock, by the stock rule). Name, description, pictures, categories and status
+# belong to the variable product and to the owner.
+VARIATION_FIELDS = ("regular_price", "tax_class")
+
+
+def variation_fields(fields: dict) -> dict:
+    """The part of a product's fields that a linked variation takes."""
+    return {key: value for key, value in fields.items() if key in VARIATION_FIELDS}
+
+
+def _shop_id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def shop_match(record: dict) -> tuple[int, int | None] | None:
+    """(shop id, variable product id) of what a SKU search found: the variable product's id
+    for a variation (its writes go through that product), None for a product of its own;
+    None for a record without a usable id."""
+    shop_id = _shop_id(record.get("id"))
+    if shop_id is None:
+        return None
+    if record.get("type") == "variation":
+        parent = _shop_id(record.get("parent_id"))
+        return (shop_id, parent) if parent else None
+    return shop_id, None
+
+
+def variation_ids(record: dict) -> list[int]:
+    """The variations a variable product names: the shop's product list shows only their
+    ids, on their parent (a variation is not a product of the list)."""
+    if record.get("type") != "variable" or not isinstance(record.get("variations"), list):
+        return []
+    return [i for i in map(_shop_id, record["variations"]) if i is not None]
+
+
 def new_product(fields: dict) -> dict:
     """A product the shop does not have yet: created as a draft, for the owner to publish."""
     return {**fields, "status": "draft"}

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 # The codes the shop answers for a product or category that is not there (deleted), and for
 # a product SKU or category name another record holds already.
-PRODUCT_GONE = ("woocommerce_rest_product_invalid_id", "woocommerce_rest_invalid_id")
+PRODUCT_GONE = (
+    "woocommerce_rest_product_invalid_id",
+    "woocommerce_rest_invalid_id",
+    "woocommerce_rest_product_variation_invalid_id",  # a variation deleted in the shop
+)
 SKU_TAKEN = "product_invalid_sku"
 CATEGORY_GONE = "woocommerce_rest_term_invalid"
 NAME_TAKEN = "term_exists"

@@ -27,13 +27,14 @@ from ..models import Settings
 from ..wording import words
 from .categories import Tree, import_categories, last_tree_read
 from .goods_places import check, detail, placed, read_listing
-from .product_writes import PAGE, fail, finish, import_page
+from .product_writes import PAGE, fail, finish, import_page, read_shop_skus
 from .retries import RetrySet
 
 STREAM = "products"
 # FLOWii's goods carry no edit time: the bookmark is FLOWii's clock when the read began,
 # less this, so a good saved in the same moment is read again rather than lost.
 OVERLAP = timedelta(minutes=1)
+MAX_SKUS_PER_SEARCH = 100  # the SKUs one search of the shop's products takes
 
 
 @dataclass
@@ -47,6 +48,11 @@ class Run:
     tax_classes: dict = field(default_factory=dict)
     shop_ids: set | None = None  # a full run: every product the shop has
     shop_skus: dict | None = None  # SKU key -> shop id, once the shop's SKUs were read whole
+    # Variation id -> its variable product's id, as the shop's product list names them: the
+    # list shows no variation (nor its SKU), so a SKU it lacks may still be a variation's.
+    variation_parents: dict = field(default_factory=dict)
+    variation_skus: bool = False  # the variations' SKUs are in shop_skus: no SKU search
+    unlinked: int = 0  # at most this many goods of the run have no link yet
     left_out: int = 0
     switched: int = 0
     notes: dict = field(default_factory=dict)  # (code, value) -> [count, first good's words]
@@ -80,6 +86,7 @@ def import_products(ctx) -> None:
             listing.add_sku(raw)
     listing.skus.first = {}  # every conflict is known: the SKUs themselves are not needed
     total = listing.size + len(again)
+    run.unlinked = max(0, total - run.binder.count())
     ctx.count("read", total, kind="product")
     ctx.progress(done=0, total=total, label="products")
     tree = Tree()
@@ -155,11 +162,17 @@ def _read_shop_side(ctx, run, full) -> None:
     run.shop_read = True
     run.tax_classes = plan.tax_classes_by_rate(ctx.woo.tax_rates())
     if full:  # to find linked products deleted in the shop, and SKUs to link, in one read
-        run.shop_ids, run.shop_skus = set(), {}
-        for product in ctx.woo.products():  # page by page: only ids and SKUs are kept
-            run.shop_ids.add(product["id"])
-            if product.get("sku"):
-                run.shop_skus[plan.sku_key(product["sku"])] = product["id"]
+        run.shop_ids = set()
+        read_shop_skus(ctx, run, run.shop_ids)
+        parents = sorted(set(run.variation_parents.values()))
+        # The unlinked goods' SKUs are searched 100 at a time unless reading every variable
+        # product's variations (a call each) is no dearer: a first import, a few of them.
+        if parents and len(parents) <= -(-run.unlinked // MAX_SKUS_PER_SEARCH):
+            for parent_id in parents:
+                for variation in ctx.woo.variations(parent_id):
+                    if variation.get("sku") and plan.shop_match(variation):
+                        run.shop_skus[plan.sku_key(variation["sku"])] = variation["id"]
+            run.variation_skus = True
 
 
 def _run_notes(ctx, run) -> None:

@@ -87,6 +87,17 @@ TEXTS = {
         "Product “%(name)s” (%(sku)s) was deleted in the shop (id %(shop_id)s); it is created "
         "again as a draft. Delete or hide it in FLOWii if the shop is not to sell it."
     ),
+    "variation.linked": _(
+        "Product %(sku)s is a variation in the shop (id %(shop_id)s, of variable product id "
+        "%(parent_id)s): linked to FLOWii good “%(name)s”; its price, tax class and stock are "
+        "written, never its name, description, pictures or categories."
+    ),
+    "variation.updated": _("Variation %(sku)s updated in the shop from FLOWii good “%(name)s”."),
+    "variation.deleted_in_shop": _(
+        "The shop variation %(sku)s (id %(shop_id)s), linked to FLOWii good “%(name)s”, was "
+        "deleted in the shop: the link is dropped and the good is imported as any unlinked "
+        "good (a draft product). Delete or hide it in FLOWii if the shop is not to sell it."
+    ),
     "product.refused": _(
         "The shop refused product “%(name)s” (%(sku)s): %(error)s. It is tried again on the "
         "next run; if the shop keeps refusing it, correct the good in FLOWii."
