@@ -227,6 +227,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="flowii-connector@localhost")
 # The admin's own address, for the link in an alert mail (e.g. https://connector.example.sk).
 CONNECTOR_SITE_URL = env("CONNECTOR_SITE_URL", default="")
+# The connector's address as the shop reaches it, for the webhooks' delivery URL (behind a
+# proxy the request's own host may be an inner one). Empty: the Settings page's own address.
+CONNECTOR_PUBLIC_URL = env("CONNECTOR_PUBLIC_URL", default="")
 # The most of one answer the connector reads from the shop or FLOWii: larger or slower answers
 # are an error for that call (a misbehaving server cannot fill the memory or hold a run).
 CONNECTOR_MAX_ANSWER_MB = env.float("CONNECTOR_MAX_ANSWER_MB", default=20)

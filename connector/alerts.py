@@ -76,7 +76,8 @@ def current_problems(now=None, worker_stuck: bool | None = None) -> dict[str, di
     if hours and settings.is_configured and settings.schedule != Settings.Schedule.OFF:
         last = (
             SyncRun.objects.filter(status__in=GOOD)
-            .exclude(kind=SyncRun.Kind.RESEND)
+            # One order sent again, or the few a webhook announced, say nothing of the schedule.
+            .exclude(kind__in=[SyncRun.Kind.RESEND, SyncRun.Kind.WEBHOOK_ORDERS])
             .values_list("finished_at", flat=True)
             .first()
         )

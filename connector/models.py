@@ -320,11 +320,13 @@ class SyncRun(models.Model):
         HISTORIC_ORDERS = "historic-orders", _("Earlier orders")
         ALL = "all", _("Everything")
         RESEND = "resend", _("Send one order again")
+        WEBHOOK_ORDERS = "webhook-orders", _("Orders the shop announced")
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("schedule")
         BUTTON = "button", _("button")
         COMMAND = "command", _("command line")
+        WEBHOOK = "webhook", _("shop's webhook")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
@@ -488,3 +490,48 @@ class RunLock(models.Model):
 
     def __str__(self):
         return f"{self.name} held by {self.holder} until {self.expires_at}"
+
+
+class WebhookState(models.Model):
+    """The shop's webhooks as the connector knows them (one record): the secret their
+    deliveries are signed with, when the last one came, and the webhooks the connector made
+    in the shop itself (to remove them again)."""
+
+    secret = EncryptedTextField(_("webhook secret"), blank=True)
+    secret_renewed_at = models.DateTimeField(null=True, blank=True)
+    last_delivery_at = models.DateTimeField(_("last delivery"), null=True, blank=True)
+    last_delivery_topic = models.CharField(max_length=50, blank=True)
+    last_ping_at = models.DateTimeField(null=True, blank=True)
+    # The last delivery refused for a wrong or missing signature (a secret not pasted right).
+    last_refused_at = models.DateTimeField(null=True, blank=True)
+    # The shop's ids of the webhooks the connector made (Settings > Create the webhooks).
+    shop_webhook_ids = models.JSONField(default=list, blank=True)
+    # When webhooks were first known to be set up: made by the connector, or the first
+    # signed delivery; the silence warning counts from here.
+    set_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook state")
+
+    def __str__(self):
+        return f"webhooks, last delivery {self.last_delivery_at}"
+
+    @classmethod
+    def load(cls) -> WebhookState:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class DeliveredOrder(models.Model):
+    """A shop order a webhook announced, waiting for its export: one row per order however
+    often the shop delivers it, taken (deleted) by the run that exports it."""
+
+    shop_order_id = models.CharField(max_length=64, unique=True)
+    topic = models.CharField(max_length=50, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at"]
+
+    def __str__(self):
+        return f"order {self.shop_order_id} ({self.topic})"

@@ -413,6 +413,31 @@ def facts(urls, now=None) -> dict:
             )
         )
 
+    # The shop's webhooks went quiet while the polling kept finding orders.
+    from .webhook_overview import facts as webhook_facts
+
+    webhooks = webhook_facts(now)
+    if webhooks["stopped"]:
+        state = webhooks["state"]
+        problems.append(
+            Problem(
+                "webhooks-quiet",
+                gettext(
+                    "The shop's webhooks have delivered nothing since %(since)s, yet the "
+                    "scheduled runs found %(n)s new orders meanwhile: the shop may have "
+                    "disabled them after failed deliveries. Orders now wait for the schedule."
+                )
+                % {
+                    "since": timezone.localtime(state.last_delivery_at or state.set_up_at).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                    "n": webhooks["polled"],
+                },
+                urls.settings + "#connector-webhooks",
+                gettext("Check the webhooks in Settings"),
+            )
+        )
+
     alerts = list(Alert.objects.filter(ended_at__isnull=True).order_by("started_at")[:20])
     schedule = Schedule.objects.filter(name=SYNC_NAME).only("next_run").first()
     settings = Settings.load()
@@ -446,5 +471,6 @@ def facts(urls, now=None) -> dict:
         "schedule_on": settings.schedule != Settings.Schedule.OFF,
         "alerts": alerts,
         "worker": worker,
+        "webhooks": webhooks,
         "now": now,
     }

@@ -4,6 +4,7 @@ arguments are only kinds and ids, never a secret."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -39,6 +40,69 @@ def resend_order(order_id: int):
     its number written back again; one whose outcome is unknown is settled first."""
     return _run_in_worker(
         SyncRun.Kind.RESEND, "order", trigger=SyncRun.Trigger.BUTTON, order_id=int(order_id)
+    )
+
+
+# How long the export of delivered orders waits for a run holding the orders lock (the
+# schedule's, or another delivery's export) before it leaves them to a retry.
+WEBHOOK_LOCK_WAIT = 30.0  # seconds
+WEBHOOK_RETRY_AFTER = timedelta(minutes=1)
+WEBHOOK_RETRY_NAME = "connector-webhook-orders-retry"
+WEBHOOK_MAX_RUNS = 20  # runs one task makes before it hands over to a new task
+
+
+def export_delivered_orders():
+    """Exports the orders the shop's webhooks announced, in runs under the orders lock:
+    while a run holds it, waits (bounded); then leaves them to a retry a minute later (and
+    to the polling schedule, which finds every order anyway)."""
+    from .models import DeliveredOrder
+
+    done = []
+    deadline = time.monotonic() + WEBHOOK_LOCK_WAIT
+    while DeliveredOrder.objects.exists():
+        if len(done) >= WEBHOOK_MAX_RUNS:
+            from .webhook_queue import enqueue
+
+            enqueue()  # a busy shop: the rest in a task of its own, the worker stays fair
+            break
+        try:
+            run = runner.run(SyncRun.Kind.WEBHOOK_ORDERS, trigger=SyncRun.Trigger.WEBHOOK)
+        except RunRefused:
+            if time.monotonic() >= deadline:
+                _webhook_orders_later(DeliveredOrder.objects.count())
+                return "left to the retry and the schedule"
+            time.sleep(0.25)
+            continue
+        done.append(f"run {run.pk}: {run.status}")
+        if run.status == SyncRun.Status.FAILED:
+            break  # not configured, secrets unreadable...: its log says why; no loop on it
+        deadline = time.monotonic() + WEBHOOK_LOCK_WAIT
+    return "; ".join(done) or "nothing waits"
+
+
+def _webhook_orders_later(count: int) -> None:
+    from django.conf import settings as django_settings
+    from django.utils import translation
+    from django_q.models import Schedule
+
+    from .wording import words
+
+    if not Schedule.objects.filter(name=WEBHOOK_RETRY_NAME).exists():
+        Schedule.objects.create(
+            name=WEBHOOK_RETRY_NAME,
+            func="connector.tasks.export_delivered_orders",
+            schedule_type=Schedule.ONCE,
+            next_run=timezone.now() + WEBHOOK_RETRY_AFTER,
+        )
+    with translation.override(django_settings.LANGUAGE_CODE):
+        line = words("webhooks.left_to_schedule", count=count)
+    stored = line.stored()
+    SyncLog.objects.create(
+        level=SyncLog.Level.INFO,
+        kind="order",
+        message=str(line),
+        code=stored["code"],
+        params=stored["params"],
     )
 
 

@@ -597,6 +597,28 @@ class WooCommerceClient(Adapter):
             f"orders/{int(order_id)}/notes", {"note": note, "customer_note": customer_note}
         )
 
+    # -- webhooks (the shop tells the connector about orders at once) --------------------
+    def webhooks(self) -> list[dict]:
+        """Every webhook of the shop, whatever its status."""
+        return list(self.read_all("webhooks", {"status": "all"}))
+
+    def create_webhook(self, name: str, topic: str, delivery_url: str, secret: str) -> dict:
+        """A new active webhook; the shop pings `delivery_url` (unsigned) as it makes it.
+        REST API v3 makes webhooks whose deliveries carry the v3 order."""
+        return self.post(
+            "webhooks",
+            {"name": name, "topic": topic, "delivery_url": delivery_url, "secret": secret},
+        )
+
+    def update_webhook(self, webhook_id: int, **fields) -> dict:
+        """Changes a webhook: its secret, its status ("active" again after the shop
+        disabled it for failed deliveries), its delivery address."""
+        return self.put(f"webhooks/{int(webhook_id)}", fields)
+
+    def delete_webhook(self, webhook_id: int) -> dict:
+        """Deletes a webhook (the shop keeps no trash of webhooks: force=true)."""
+        return self.delete(f"webhooks/{int(webhook_id)}", force="true")
+
     # -- is the connection right? -------------------------------------------------------
     def system_check(self) -> StoreCheck:
         """Whether the address is a WooCommerce store, whether it accepts the keys and

@@ -325,7 +325,19 @@ def create_order(shop: Shop, data: dict) -> dict:
     set_status(shop, order, status, at=now)
     if as_bool(data.get("set_paid")):
         _pay(shop, order, now)
+    _announce(shop, "order.created", order)
+    if order["status"] != "pending":
+        # Assumption: the create's later saves (its status, its payment) fire the update
+        # hook in the same request, so the order.updated webhook delivers it too.
+        _announce(shop, "order.updated", order)
     return order
+
+
+def _announce(shop: Shop, topic: str, order: dict) -> None:
+    """Tells the shop's webhooks (woo_webhooks) that an order was created or updated."""
+    announce = getattr(shop, "announce", None)
+    if announce is not None:
+        announce(topic, order["id"])
 
 
 def _pay(shop: Shop, order: dict, at: int) -> None:
@@ -449,6 +461,7 @@ def update_order(shop: Shop, order_id, data: dict) -> dict:
     if as_bool(data.get("set_paid")):
         _pay(shop, order, now)
     order["modified"] = now
+    _announce(shop, "order.updated", order)
     return order
 
 

@@ -30,7 +30,7 @@ from . import woo_coupons as coupons
 from . import woo_customers as people
 from . import woo_orders as sales
 from . import woo_setup as setup
-from . import woo_totals
+from . import woo_totals, woo_webhooks
 from . import woo_variations as variants
 from .base import CONTROL_PREFIX, Request, Response, SimulatedService, json_response
 from .credentials import WOO_KEY, WOO_SECRET
@@ -190,6 +190,9 @@ class WooCommerceSimulator(SimulatedService):
         self.trust_forwarded_proto = False
         self.keys = {SANDBOX_KEY.consumer_key: SANDBOX_KEY}
         self.nonces = NonceStore()
+        self.webhooks = woo_webhooks.Webhooks(
+            sales.render_order, self._page, self._reply, self._created
+        )
         self.routes = self._routes()
         super().__init__(*args, **kwargs)
 
@@ -206,6 +209,7 @@ class WooCommerceSimulator(SimulatedService):
             setup.add_gateway(shop, gateway_id)
         self.shop = shop
         self.nonces = NonceStore()
+        self.webhooks.reset(shop, self.lock)
         if seed == "default":
             from .seed import build_seed
 
@@ -321,6 +325,8 @@ class WooCommerceSimulator(SimulatedService):
                 if "trust_forwarded_proto" in payload:
                     self.trust_forwarded_proto = bool(payload["trust_forwarded_proto"])
             return json_response({"trust_forwarded_proto": self.trust_forwarded_proto})
+        if action == "webhooks":
+            return self.webhooks.control(request)
         if action == "dump" and request.method == "GET":
             kind = request.query.get("kind", "")
             state = self._dump(kind)
@@ -447,6 +453,7 @@ class WooCommerceSimulator(SimulatedService):
             (r"settings/([\w-]+)", {"GET": self._list_settings}, False),
             (r"settings/([\w-]+)/([\w-]+)", {"GET": self._get_setting, "PUT": self._update_setting}, True),
         ]  # fmt: skip
+        simple += self.webhooks.routes()
         return [(re.compile(pattern), handlers, item) for pattern, handlers, item in simple]
 
     def _index(self) -> dict:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from .. import webhook_setup
 from ..forms import REQUIRED_CHOICES, SECRET_FIELDS, SettingsForm, missing_choices
 from ..models import Settings
 from ..scheduling import apply_schedule, ensure_alert_schedule, ensure_purge_schedule
@@ -219,6 +220,7 @@ class SettingsAdmin(admin.ModelAdmin):
             unreadable = unreadable_message(settings)
             error = data.error if data is not None else ""
             response.context_data["unreadable_secrets"] = unreadable
+            response.context_data["webhook_panel"] = webhook_setup.panel(request)
             # One plain message: the lists' own error says the same when that is the cause.
             response.context_data["flowii_error"] = "" if error == unreadable else error
             response.context_data["outdated_choices"] = (
@@ -240,7 +242,35 @@ class SettingsAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.check_view),
             name="connector_settings_check",
         )
-        return [check, *super().get_urls()]
+        hooks = [
+            path(
+                f"webhooks/{action}/",
+                self.admin_site.admin_view(self.webhooks_view),
+                {"action": action},
+                name=f"connector_webhooks_{action}",
+            )
+            for action in ("create", "remove", "renew")
+        ]
+        return [check, *hooks, *super().get_urls()]
+
+    def webhooks_view(self, request, action):
+        """The webhook panel's buttons (connector/webhook_setup.py does the work)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if action == "renew":
+            said = webhook_setup.renew()
+        else:
+            url = webhook_setup.url_for(request)
+            do = (
+                webhook_setup.create_in_shop
+                if action == "create"
+                else webhook_setup.remove_from_shop
+            )
+            said = do(url)
+        self.message_user(request, said.text, said.level)
+        return HttpResponseRedirect(self._change_url(Settings.load()) + "#connector-webhooks")
 
     @sensitive_post
     def check_view(self, request):

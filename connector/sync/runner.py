@@ -31,6 +31,7 @@ STREAMS_OF = {
     SyncRun.Kind.HISTORIC_ORDERS: ["historic-orders"],
     SyncRun.Kind.ALL: ["products", "customers", "orders"],
     SyncRun.Kind.RESEND: ["resend"],
+    SyncRun.Kind.WEBHOOK_ORDERS: ["webhook-orders"],
 }
 # Each stream: the lock it takes (both kinds of order export write the same FLOWii orders)
 # and where its function lives (module, name), imported when a run needs it.
@@ -40,6 +41,7 @@ STREAMS = {
     "orders": ("orders", "orders", "export_new_orders"),
     "historic-orders": ("orders", "orders", "export_earlier_orders"),
     "resend": ("orders", "orders", "resend_order"),
+    "webhook-orders": ("orders", "webhook_orders", "export_delivered_orders"),
 }
 LOCKS_OF = {stream: lock for stream, (lock, _module, _name) in STREAMS.items()}
 
