@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import jsonapi
 from .http import (
+    MADE_UP_FROM,
     AccessDenied,
     Adapter,
     AuthenticationError,
@@ -22,9 +23,11 @@ from .http import (
     ErrorDetails,
     HttpClient,
     MalformedResponse,
+    NotFound,
     OutcomeUnknown,
     RateLimited,
     Reply,
+    made_up_id,
 )
 from .records import Address, Contact, OrderItem, PartnerData, ReceivedOrder
 
@@ -435,6 +438,40 @@ def received_order_body(order: ReceivedOrder) -> dict:
     return jsonapi.document("document", attributes, relationships)
 
 
+# -- previews -----------------------------------------------------------------------------
+
+
+# FLOWii's ids are digits only (jsonapi.as_id): a preview's new records count up from here.
+PREVIEW_FIRST_ID = MADE_UP_FROM + 1
+# Where each kind of record a preview lists is written (preview_report.py).
+PREVIEW_COLLECTIONS = {"customer": (PARTNERS,), "guest": (PARTNERS,), "order": (DOCUMENTS,)}
+
+
+def preview_answer(method: str, path: str, body, new_id) -> Reply | None:
+    """What FLOWii would answer a write, for a preview that sends none (http.DryRun): a
+    create gets its new id (PREVIEW_FIRST_ID up: no record has one), an update comes back
+    as sent.
+    The login goes to FLOWii (it changes nothing), and so do reads, except those of records
+    the preview made up: their lists are empty, their details do not exist."""
+    segments = [s for s in path.split("/") if s]
+    if method in ("GET", "HEAD"):
+        made_up = [i for i, s in enumerate(segments) if made_up_id(s)]
+        if not made_up:
+            return None
+        if made_up[-1] == len(segments) - 1:
+            raise NotFound(SYSTEM, f"GET {path.strip('/')}", "has no such record")
+        return Reply(200, {}, {"data": [], "links": {}})
+    if "/" + "/".join(segments) == TOKEN:
+        return None
+    sent = (body or {}).get("data") if isinstance(body, dict) else None
+    sent = sent if isinstance(sent, dict) else {}
+    if method == "POST":
+        return Reply(201, {}, {"data": {**sent, "id": str(new_id())}})
+    if method == "DELETE":
+        return Reply(204, {}, None)
+    return Reply(200, {}, {"data": sent})
+
+
 # -- the client -------------------------------------------------------------------------------
 
 
@@ -795,6 +832,12 @@ class FlowiiClient(Adapter):
             raise MalformedResponse(
                 SYSTEM, f"GET partners/{partner_id}", f"sent {problem}"
             ) from None
+
+    def record_now(self, path: str) -> dict:
+        """One record's document as FLOWii has it now (`/partners/7`), with what it
+        includes: what a preview compares its writes with."""
+        data = self.request("GET", path).data
+        return data if isinstance(data, dict) else {}
 
     def partner_contacts(self, partner_id: int) -> Iterator[dict]:
         for _document, r in self.pages(f"{PARTNERS}/{int(partner_id)}/contacts"):

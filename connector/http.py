@@ -15,6 +15,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -418,6 +419,8 @@ class HttpClient:
         self.sleep = sleep
         self.jitter = jitter
         self._server_time = None
+        # A DryRun (preview): set, every call that would change something is answered by it.
+        self.dry_run: DryRun | None = None
         self.session = requests.Session()
         self.session.verify = verify
         self.session.headers["User-Agent"] = user_agent
@@ -452,6 +455,11 @@ class HttpClient:
         a RemoteError subclass. `call` names it in messages ("GET products"); `idempotent`
         says that repeating a POST cannot do anything twice (see IDEMPOTENT_METHODS)."""
         method = method.upper()
+        if self.dry_run is not None:
+            # A preview: the adapter's rule answers what would change something, here.
+            reply = self.dry_run.intercept(self, method, url, call, json)
+            if reply is not None:
+                return reply
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         body = encode_json(json, self.json_default) if json is not None else data
@@ -836,6 +844,82 @@ class HttpClient:
         # all at once.
         ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
         return ceiling * self.jitter()
+
+
+# -- previews -----------------------------------------------------------------------------
+
+
+# Ids no remote record has, for what a preview "creates": negative ones, and (for a remote
+# whose ids are digits only) those from here up, far beyond any real id and within 64 bits.
+MADE_UP_FROM = 9 * 10**18
+
+
+def made_up_id(value) -> bool:
+    """Whether `value` (an id, or its text) is one a preview made up."""
+    text = str(value if value is not None else "").strip()
+    number = text[1:] if text.startswith("-") else text
+    if not number.isdigit():
+        return False
+    return text.startswith("-") or int(number) >= MADE_UP_FROM
+
+
+@dataclass
+class Write:
+    """A call a preview kept instead of sending: its system, method, path, the body as it
+    would have gone on the wire (JSON) and the answer it was given."""
+
+    system: str
+    method: str
+    path: str
+    body: object
+    answer: object
+
+
+# answer(method, path, body, new_id) -> Reply, or None to send the call after all (it changes
+# nothing: a login). `new_id()` gives an id no remote record has.
+PreviewAnswer = Callable[[str, str, object, Callable[[], int]], Reply | None]
+
+
+class DryRun:
+    """A preview's stand-in for every call that would change something: reads go out as
+    usual; a write is kept (`writes`) and answered with `answer`, the adapter's knowledge of
+    the shape the remote answers in, so the code that reads the answer runs as in a run."""
+
+    def __init__(self, base_url: str, answer: PreviewAnswer, first_id: int = -1):
+        self.base_url = base_url.rstrip("/")
+        self.answer = answer
+        self.writes: list[Write] = []
+        self._lock = threading.Lock()
+        # Made-up ids count away from zero from `first_id`: down from -1 where a remote
+        # takes any integer, up from MADE_UP_FROM where it reads only digits.
+        self._step = -1 if first_id < 0 else 1
+        self._last_id = first_id - self._step
+
+    def new_id(self) -> int:
+        with self._lock:
+            self._last_id += self._step
+            return self._last_id
+
+    def path_of(self, url: str) -> str:
+        path = url[len(self.base_url) :] if url.startswith(self.base_url) else urlsplit(url).path
+        return "/" + path.strip("/")
+
+    def intercept(self, http: HttpClient, method: str, url: str, call: str, body) -> Reply | None:
+        path = self.path_of(url)
+        # The body as the remote would read it: numbers, dates and money in their wire form.
+        wire = None if body is None else json.loads(encode_json(body, http.json_default))
+        try:
+            reply = self.answer(method, path, wire, self.new_id)
+        except RemoteError as error:
+            raise http._error(type(error), call, error.reason, status=error.status) from None
+        if reply is not None and method not in ("GET", "HEAD"):
+            with self._lock:
+                self.writes.append(Write(http.system, method, path, wire, reply.data))
+        return reply
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.writes)
 
 
 def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:

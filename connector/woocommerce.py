@@ -207,6 +207,40 @@ class StoreCheck:
         return self.problem is None
 
 
+# -- previews -----------------------------------------------------------------------------
+
+# Where each kind of record a preview lists is written (preview_report.py); `*` a part that
+# varies (a variable product's id).
+PREVIEW_COLLECTIONS = {
+    "product": ("/products", "/products/*/variations"),
+    "category": ("/products/categories",),
+}
+
+
+def preview_answer(method: str, path: str, body, new_id) -> Reply | None:
+    """What the shop would answer a write, for a preview that sends none (http.DryRun): a
+    batch's creates get new ids (negative: no product has one), its updates and deletes come
+    back as sent, in WooCommerce's `{create, update, delete}` shape; other writes echo their
+    body with its id. Reads (None) go to the shop."""
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    body = body if isinstance(body, dict) else {}
+    if path.rstrip("/").endswith("/batch"):
+        answer: dict[str, list] = {}
+        for item in body.get("create") or []:
+            answer.setdefault("create", []).append({**item, "id": new_id()})
+        for item in body.get("update") or []:
+            answer.setdefault("update", []).append(dict(item))
+        for item in body.get("delete") or []:
+            answer.setdefault("delete", []).append({"id": item})
+        return Reply(200, {}, answer)
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if method == "POST":
+        return Reply(201, {}, {**body, "id": new_id()})
+    record_id = int(last) if last.lstrip("-").isdigit() else None
+    return Reply(200, {}, {**body, "id": record_id})
+
+
 # -- the client -------------------------------------------------------------------------------
 
 
@@ -427,6 +461,16 @@ class WooCommerceClient(Adapter):
     def product_skus(self) -> dict[str, int]:
         """`{sku: id}` of every product of the shop that has a SKU (one full read)."""
         return {p["sku"]: p["id"] for p in self.read_all("products") if p.get("sku")}
+
+    def records_now(self, collection: str, ids) -> list[dict]:
+        """The records of a list (`/products`, `/products/categories`) with these ids, as
+        the shop has them now, 100 ids a request: what a preview compares its writes with."""
+        wanted = sorted({int(i) for i in ids})
+        found: list[dict] = []
+        for start in range(0, len(wanted), MAX_PER_PAGE):
+            chunk = wanted[start : start + MAX_PER_PAGE]
+            found += self.read_all(collection.strip("/"), {"include": chunk})
+        return found
 
     def categories(self, **filters) -> list[dict]:
         """All the shop's product categories, in id order."""

@@ -323,6 +323,7 @@ class SyncRunAdmin(RecordAdmin):
                     "label": label,
                     "help": help_text,
                     "url": reverse("admin:connector_syncrun_start", args=[str(kind)]),
+                    "preview_url": reverse("admin:connector_syncrun_preview_start", args=[kind]),
                 }
                 for kind, label, help_text in BUTTONS
             ],
@@ -339,7 +340,19 @@ class SyncRunAdmin(RecordAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
+        from . import preview  # the preview pages (connector/admin/preview.py)
+
         return [
+            path(
+                "preview/<str:kind>/",
+                self.admin_site.admin_view(preview.start_view),
+                name="connector_syncrun_preview_start",
+            ),
+            path(
+                "preview/<str:kind>/<str:task_id>/",
+                self.admin_site.admin_view(preview.page_view),
+                name="connector_syncrun_preview",
+            ),
             path(
                 "start/<str:kind>/",
                 self.admin_site.admin_view(self.start_view),
