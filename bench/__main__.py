@@ -65,6 +65,14 @@ def parse(argv=None) -> tuple[Options, Path]:
         help="goods of the shop-write concurrency comparison (0: the seed's)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--only",
+        choices=["quota", "memory", "webhooks"],
+        default="",
+        help="run only that check: the quota step (after an unmeasured set-up) or the memory "
+        "check (the full import at the seed's goods and at five times as many), or the "
+        "webhooks' order -> FLOWii time (bench/webhooks.py)",
+    )
     args = parser.parse_args(argv)
     options = Options(
         size=args.size,
@@ -80,6 +88,7 @@ def parse(argv=None) -> tuple[Options, Path]:
         memory_check=args.memory_check,
         cost_model=not args.no_cost_model,
         quiet=args.quiet,
+        only=args.only,
     )
     return options, args.out
 

@@ -20,6 +20,7 @@ NAMES = {
     "ours.memory_big": "ours: full import (memory check, cost model off)",
     "reference.products_full": "reference: full import",
     "reference.orders": "reference: orders export, the seed's orders",
+    "ours.webhooks": "ours: orders placed, delivered by the shop's webhooks",
 }
 COLUMNS = (
     ("shop", "GET"),
@@ -123,6 +124,15 @@ def orders_lines(results: dict) -> str:
     return "\n".join(lines)
 
 
+def webhooks_lines(results: dict) -> str:
+    step = results["steps"].get("ours.webhooks")
+    if not step:
+        return ""
+    from .webhooks import lines
+
+    return lines(step["webhooks"])
+
+
 def targets_table(results: dict) -> str:
     lines = ["| target | result | measured | limit | numbers |", "|---|---|---|---|---|"]
     for target in results["targets"]:
@@ -163,6 +173,7 @@ def render(results: dict) -> str:
         ratios_table(results) if results["ratios"] else "(reference skipped)",
         "Request floors:\n\n" + floors_lines(results),
         orders_lines(results),
+        webhooks_lines(results),
         targets_table(results),
     ]
     return "\n\n".join(parts) + "\n"

@@ -50,6 +50,7 @@ class Options:
     memory_check: bool = False
     cost_model: bool = True
     quiet: bool = False
+    only: str = ""  # one check alone (ONLY below), after the set-up it needs
 
 
 class Bench:
@@ -197,12 +198,10 @@ def run_benchmark(options: Options) -> dict:
             floors["import"] = _import_floor(sandbox)
             error = None
             try:
-                _ours_main(bench, floors)
-                if not options.skip_reference:
-                    _reference(bench, prepared, floors["import"]["flowii_goods"])
-                _concurrency(bench, counts)
-                if options.memory_check:
-                    _memory(bench, counts)
+                if options.only:
+                    ONLY[options.only](bench, counts)
+                else:
+                    _full_course(bench, floors, prepared, counts)
             except Exception as exc:  # what was measured is kept, and the failure said
                 error = f"{type(exc).__name__}: {exc}"
                 bench.say(f"the benchmark stopped: {error}")
@@ -241,6 +240,15 @@ def run_benchmark(options: Options) -> dict:
     return results
 
 
+def _full_course(bench: Bench, floors: dict, prepared: dict, counts: dict) -> None:
+    _ours_main(bench, floors)
+    if not bench.options.skip_reference:
+        _reference(bench, prepared, floors["import"]["flowii_goods"])
+    _concurrency(bench, counts)
+    if bench.options.memory_check:
+        _memory(bench, counts)
+
+
 def _orders_step(bench: Bench, name: str, **job) -> dict:
     step = bench.ours(name, "orders", **job)
     step["orders_check"] = orders_check(step["requests"], step["orders_created"])
@@ -267,19 +275,42 @@ def _ours_main(bench: Bench, floors: dict) -> None:
         floors["order_returning"] = returning_order_floor(pages_of(added_orders["buyers"]))
         _orders_step(bench, "ours.orders_returning")
 
-    q = options.quota_orders
+    _quota(bench)
+
+
+def _quota(bench: Bench) -> None:
+    q = bench.options.quota_orders
     if q:
         bench.add_orders(new=q // 2, returning=q - q // 2, tag="quota")
         service = bench.sandbox.servers.flowii.service
-        refused = service._quota_refusals
+        # Setting a quota starts its count of refusals anew (so does switching it off):
+        # they are read between the two.
         bench.sandbox.flowii_faults(quota_per_minute=60)
         bench.say(f"quota 60 requests a minute on FLOWii: exporting {q} orders")
         try:
             step = _orders_step(bench, "ours.orders_quota")
+            refused = service._quota_refusals
         finally:
             bench.sandbox.flowii_faults(quota_per_minute=0)
         step["orders_wanted"] = q
-        step["refused_429"] = service._quota_refusals - refused
+        step["refused_429"] = refused
+        # The simulator counts every request it answers, 429s too: what FLOWii carried out.
+        step["flowii_accepted"] = step["requests"]["flowii"]["total"] - refused
+
+
+def _quota_alone(bench: Bench, counts: dict) -> None:
+    """The quota step on its own: first, unmeasured and with the shop's cost model off, what
+    the full course runs before it (the goods imported, the customers linked, the seed's
+    orders exported), so that the step exports only its own orders, as in the full course."""
+    cost = bench.sandbox.cost_model
+    bench.sandbox.set_cost_model(False)
+    try:
+        bench.unmeasured("products", full=True, fresh=True)
+        bench.unmeasured("customers")
+        bench.unmeasured("orders")
+    finally:
+        bench.sandbox.set_cost_model(cost)
+    _quota(bench)
 
 
 def _reference(bench: Bench, prepared: dict, goods: int) -> None:
@@ -337,6 +368,29 @@ def _memory(bench: Bench, counts: dict) -> None:
             step["goods"] = goods
     finally:
         bench.sandbox.set_cost_model(cost)
+
+
+def _webhooks_alone(bench: Bench, counts: dict) -> None:
+    """Order placed -> FLOWii document with the shop's webhooks (bench/webhooks.py)."""
+    from .webhooks import measure
+
+    sandbox, started = bench.sandbox, time.perf_counter()
+    with sandbox.counting() as requests:
+        figures = measure(
+            sandbox.woo_url, sandbox.servers.flowii.service, sandbox.flowii_url, say=bench.say
+        )
+    bench.steps["ours.webhooks"] = {
+        "requests": _with_total(requests),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": None,
+        "side": "ours",
+        "what": "orders placed in the shop, delivered by webhooks",
+        "webhooks": figures,
+    }
+    bench.say(f"webhooks: median {figures['median_s']} s, p95 {figures['p95_s']} s")
+
+
+ONLY = {"quota": _quota_alone, "memory": _memory, "webhooks": _webhooks_alone}
 
 
 def ratios(steps: dict) -> dict:

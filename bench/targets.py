@@ -262,7 +262,8 @@ def evaluate(results: dict) -> list[dict]:
                 f"run {quota['status']} {quota['reason'][:160]!r}; failed "
                 f"{quota['counts'].get('failed', 0)}; {quota['wall_s']} s; 429 answers "
                 f"{quota.get('refused_429', '–')}; {quota['requests']['flowii']['total']} "
-                f"FLOWii requests",
+                f"FLOWii requests ({quota.get('flowii_accepted', '–')} carried out, the "
+                f"429s counted too)",
             )
         )
     else:

@@ -178,6 +178,16 @@ class Binder:
         if flowii_id is not None:
             self._rows().filter(flowii_id=int(flowii_id)).delete()
 
+    # -- buyers: the partner's own days to pay ----------------------------------------------
+    def keep_days_to_pay(self, flowii_id: int, days) -> None:
+        """Remembers the partner's `invoice-maturity` on its links (None: it has none)."""
+        self._rows().filter(flowii_id=int(flowii_id)).update(days_to_pay=days)
+
+    def days_to_pay(self, flowii_id: int) -> int | None:
+        """The partner's days to pay as last kept on one of its links, or None."""
+        rows = self._rows().filter(flowii_id=int(flowii_id), days_to_pay__isnull=False)
+        return rows.values_list("days_to_pay", flat=True).first()
+
     # -- orders: FLOWii's number still to be written to the shop ------------------------
     def pending_write_backs(self, after_pk: int = 0, limit: int = 100) -> list[tuple[int, Binding]]:
         """(row key, binding) of orders whose FLOWii number is not yet on the shop order,

@@ -395,6 +395,10 @@ class SettingsForm(forms.ModelForm):
             self.fields["stock_attribute"].help_text = stock_note(self.flowii_data, attribute)
         if "schedule_minutes" in self.fields:
             self.fields["schedule_minutes"].help_text = _("At least %(n)s.") % {"n": MIN_MINUTES}
+        if "order_maturity_days" in self.fields:
+            self.fields["order_maturity_days"].help_text = _(
+                "Used when the buyer's FLOWii partner has no days to pay of its own."
+            )
 
     # -- the addresses and the secrets bound to them ------------------------------------------
     def _drop_credentials_from_urls(self):

@@ -168,7 +168,7 @@ def map_order(
         numbering_sequence_id=choices.numbering_sequence_id,
         issue_date=issued,
         delivery_date=issued,
-        maturity=issued + timedelta(days=int(choices.maturity_days or 0)),
+        maturity=issued + timedelta(days=maturity_days(None, choices.maturity_days)),
         items=items,
         variable_symbol=variable_symbol(order.get("number") or order["id"]),
         payment_method_id=payment_method_id,
@@ -178,6 +178,26 @@ def map_order(
     if flowii_total != round_cent(total):  # cannot happen by construction; never send a wrong sum
         raise Refusal("order.flowii_total", flowii=flowii_total, shop=round_cent(total))
     return received
+
+
+def maturity_days(partner_days, setting_days) -> int:
+    """Days the buyer has to pay: the partner's own `invoice-maturity` in FLOWii when it has
+    one (a whole number above 0), else the setting (Settings > days to pay). FLOWii answers 0
+    for a partner with no days of its own."""
+    if isinstance(partner_days, int) and not isinstance(partner_days, bool) and partner_days > 0:
+        return partner_days
+    return max(0, int(setting_days or 0))
+
+
+def for_partner(
+    received: ReceivedOrder, partner_id: int, partner_days, setting_days
+) -> ReceivedOrder:
+    """The received order once its buyer's partner is known: that partner, and the maturity
+    its days to pay give (`maturity_days`)."""
+    days = maturity_days(partner_days, setting_days)
+    return replace(
+        received, partner_id=partner_id, maturity=received.issue_date + timedelta(days=days)
+    )
 
 
 def variable_symbol(number) -> str:

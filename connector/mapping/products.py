@@ -122,15 +122,24 @@ def sku_conflicts(goods: list[Good]) -> dict[int, Good]:
 
 class SkuIndex:
     """sku_conflicts for goods given one at a time (a listing read page by page): keeps
-    SKU key -> the first good's (id, SKU) and, in `clash`, good id -> (other id, other SKU)
-    for every good whose SKU is another's to the shop."""
+    SKU key -> the first good's id (with its SKU as written, unless that is the key in
+    capitals) and, in `clash`, good id -> (other id, other SKU) for every good whose SKU is
+    another's to the shop.
+
+    FLOWii's numbers are mostly capitals and digits ("FA20260001"): for those the key alone
+    gives the SKU back, so a listing of 50,000 goods keeps one string per good, not three
+    objects (the memory of a full import stays flat)."""
 
     def __init__(self):
-        self.first: dict[str, tuple[int, str]] = {}
+        self.first: dict[str, int | tuple[int, str]] = {}
         self.clash: dict[int, tuple[int, str]] = {}
 
     def add(self, good: Good) -> None:
-        other = self.first.setdefault(sku_key(good.sku), (good.id, good.sku))
+        key = sku_key(good.sku)
+        kept = self.first.setdefault(
+            key, good.id if good.sku == key.upper() else (good.id, good.sku)
+        )
+        other = kept if isinstance(kept, tuple) else (kept, key.upper())
         if other[0] != good.id:
             self.clash[good.id] = other
             self.clash.setdefault(other[0], (good.id, good.sku))

@@ -31,12 +31,15 @@ from ..http import RecordRefused
 from ..mapping import categories as plan
 from ..mapping.products import SERVICE, SkuIndex, read_good
 from ..mapping.refusals import Refusal
+from ..memory import give_back
 from ..wording import words
 from .product_writes import fail, who
 
 # An incremental run keeps the changed goods' records while there are at most this many
 # (more than any tree's lists, so the few-goods path always has them).
 FEW = 1000
+# A few pages of goods: often enough to keep the memory flat, seldom enough to cost nothing.
+GIVE_BACK_EVERY = 500
 
 
 @dataclass
@@ -91,7 +94,16 @@ def detail(ctx, raw: dict) -> tuple[dict, tuple | None, bool]:
 
 def placed(ctx, tree, since, listing: Listing) -> Iterator[tuple[dict, tuple | None, bool]]:
     """The goods of `listing`, one at a time, as (record, place, service?); a good in a
-    left-out list comes with its place and an empty record (its fields were not kept)."""
+    left-out list comes with its place and an empty record (its fields were not kept).
+    Every GIVE_BACK_EVERY goods, the memory the pages before them freed goes back to the
+    system (connector/memory.py: without it the import's memory grew with the catalogue)."""
+    for count, item in enumerate(_placed(ctx, tree, since, listing), 1):
+        if count % GIVE_BACK_EVERY == 0:
+            give_back()
+        yield item
+
+
+def _placed(ctx, tree, since, listing: Listing) -> Iterator[tuple[dict, tuple | None, bool]]:
     lists = plan.reading_order(tree.categories, tree.left_out)
     if since is not None and plan.read_by_detail(listing.size, len(lists) + 1):
         records = listing.few

@@ -4,13 +4,12 @@ partners, record the intent, create a few at a time, link, log, read FLOWii's to
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import replace
 
 from ..binder import Binder
 from ..dates import parse_utc
 from ..http import EndsRun, OutcomeUnknown, RemoteError
 from ..mapping.order_checks import modified_text, order_notes, order_problem, product_ids
-from ..mapping.orders import OrderChoices, map_order
+from ..mapping.orders import OrderChoices, for_partner, map_order
 from ..mapping.refusals import Refusal
 from ..models import Link, OrderExport, PaymentMapping, ShippingMapping
 from ..wording import words
@@ -113,7 +112,9 @@ class OrderExporter:
             elif isinstance(buyer, RemoteError) or buyer is None:
                 self._failed(order, None, words("orders.buyer_failed", error=buyer))
             else:
-                ready.append((order, replace(received, partner_id=buyer)))
+                days = self.partners.maturity_of(buyer)
+                received = for_partner(received, buyer, days, self.choices().maturity_days)
+                ready.append((order, received))
         self._send(ready)
         write_back(ctx)
 

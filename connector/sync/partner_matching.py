@@ -35,6 +35,7 @@ class Sent:
     match: Match | None = None
     gone: int | None = None  # a linked partner FLOWii no longer has
     error: RemoteError | None = None
+    invoice_maturity: object = None  # the partner's days to pay, when its detail was read
 
 
 def send_partner(flowii, buyer: Buyer, linked: int | None) -> Sent:
@@ -44,15 +45,20 @@ def send_partner(flowii, buyer: Buyer, linked: int | None) -> Sent:
     try:
         if linked:
             try:
-                flowii.update_partner(linked, buyer.data, current=flowii.partner(linked))
-                return Sent(buyer, linked, "updated")
+                current = flowii.partner(linked)
+                flowii.update_partner(linked, buyer.data, current=current)
+                days = current.get("invoice_maturity")
+                return Sent(buyer, linked, "updated", invoice_maturity=days)
             except NotFound:
                 gone = linked  # deleted in FLOWii: matched or created again below
         found = match_partner(flowii, buyer.data)
         if found:
             match, detail = found
             flowii.update_partner(match.partner_id, buyer.data, current=detail)
-            return Sent(buyer, match.partner_id, "linked", match=match, gone=gone)
+            days = detail.get("invoice_maturity")
+            return Sent(
+                buyer, match.partner_id, "linked", match=match, gone=gone, invoice_maturity=days
+            )
         return Sent(buyer, flowii.create_partner(buyer.data), "created", gone=gone)
     except RemoteError as error:
         return Sent(buyer, gone=gone, error=error)

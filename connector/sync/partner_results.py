@@ -3,7 +3,7 @@ and remembered in the book (so the run's later buyers join that partner, or wait
 
 from __future__ import annotations
 
-from ..binder import Binder
+from ..binder import Binder, Kind
 from ..http import OutcomeUnknown, ends_run
 from ..mapping import partners as mapping
 from ..wording import words
@@ -34,6 +34,8 @@ def record_wave(book, binder: Binder, sent: list[Sent]) -> None:
                 stop = stop or s.error
             continue
         book.results[(b.kind, b.shop_id)] = s.partner_id
+        if s.invoice_maturity is not None:  # read in the partner's detail just now
+            book.maturities[s.partner_id] = s.invoice_maturity
         for key in mapping.match_keys(b.data):
             book.known.setdefault(key, (s.partner_id, b.data.ico))
         rows.append((b.shop_id, s.partner_id, b.fingerprint, "", b.modified))
@@ -55,8 +57,22 @@ def record_wave(book, binder: Binder, sent: list[Sent]) -> None:
         if other.shop_id not in mine:
             rows.append((other.shop_id, pid, other.fingerprint, "", other.shop_modified))
     binder.bind_many(rows)
+    # The days to pay read in this wave's details stay with the links, for the orders of
+    # returning buyers (found by their link, their partner not read again).
+    for s in sent:
+        if s.error is None and s.partner_id and s.invoice_maturity is not None:
+            for kind in (Kind.CUSTOMER, Kind.GUEST):
+                Binder(kind).keep_days_to_pay(s.partner_id, _days(s.invoice_maturity))
     if stop is not None:
         raise stop
+
+
+def _days(value) -> int | None:
+    """FLOWii's `invoice-maturity` as it can be kept (a whole number, 0 or more; anything
+    else as none); what counts is decided by mapping.orders.maturity_days."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 def _log_link(ctx, s: Sent, where: dict) -> None:

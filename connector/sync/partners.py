@@ -18,6 +18,10 @@ API (stable; make ONE book per run: it caches FLOWii's countries and what this r
         FLOWii said the partner is gone (an order refused for it): its buyers are unlinked
         and the next for_orders call finds or creates their partner again.
     book.settle(buyers: list[Buyer]) -> list[int | RemoteError]   (the customers stream)
+    book.maturity_of(partner_id: int) -> int | None
+        The partner's `invoice-maturity` (days to pay) as this run read it in its detail
+        (matching a buyer, or updating a linked one), else as an earlier run kept it on the
+        partner's links; None when never read (a partner just created has none).
 
 Threads do HTTP only; the database, the log and the counts stay in the calling thread.
 """
@@ -49,6 +53,9 @@ class PartnerBook:
         self.known: dict[str, tuple[int, str]] = {}
         self.unsettled: dict[str, OutcomeUnknown] = {}  # match key -> create of unknown outcome
         self.results: dict[tuple, int | RemoteError] = {}  # (kind, shop id) -> this run's result
+        # partner id -> its `invoice-maturity`, from the details this run read (matching,
+        # updating); a partner this run only found by its link is not read for it.
+        self.maturities: dict[int, object] = {}
 
     # -- mapping -------------------------------------------------------------------------
     def rules(self, orders: bool = False) -> mapping.PartnerRules:
@@ -107,11 +114,22 @@ class PartnerBook:
         answers.update(zip(wanted, results, strict=True))
         return answers
 
+    def maturity_of(self, partner_id: int):
+        """The partner's days to pay as FLOWii gave them in this run, else as kept on its
+        links when an earlier run read them; None when never read."""
+        if partner_id not in self.maturities:
+            kept = Binder(Kind.CUSTOMER).days_to_pay(partner_id)
+            if kept is None:
+                kept = Binder(Kind.GUEST).days_to_pay(partner_id)
+            self.maturities[partner_id] = kept
+        return self.maturities[partner_id]
+
     def forget(self, partner_id: int) -> None:
         for kind in (Kind.CUSTOMER, Kind.GUEST):
             Binder(kind).unbind(flowii_id=partner_id)
         self.results = {k: v for k, v in self.results.items() if v != partner_id}
         self.known = {k: v for k, v in self.known.items() if v[0] != partner_id}
+        self.maturities.pop(partner_id, None)
 
     # -- the work --------------------------------------------------------------------------
     def settle(self, buyers: list[Buyer]) -> list[int | RemoteError]:

@@ -36,6 +36,7 @@ import requests
 from connector.dates import parse_utc
 from connector.mapping.partners import guest_key
 from connector.woocommerce import WooCommerceClient
+from sandbox import seed as seed_module
 from sandbox.configure import SEED_ORDERS_FROM, WOO_KEY, WOO_SECRET
 from sandbox.flowii_seed import FLOWII_CHOICES
 
@@ -73,12 +74,15 @@ FAULT_RATES = {
 assert abs(sum(FAULT_RATES.values()) - 0.10) < 1e-9
 LATENCY_MS = 4  # a few ms a request: a run lasts long enough for a kill to find it working
 TOKEN_TTL = 2  # seconds: FLOWii tokens run out many times in every run
-# FLOWii's quota, requests per rolling minute. The issue asks for 60; the scenario makes 500 to
-# 800 FLOWii requests, so at 60 a minute it would take 10 minutes or more. At 400 a minute it
-# still bites in every seed: the scenario asks for more than that within its first minute, so
-# FLOWii answers 429 (every other time without Retry-After) until its window frees, and the
-# runs it ends are followed by the next ones, as a schedule would start them.
-QUOTA_PER_MINUTE = 400
+# FLOWii's quota: 60 requests per rolling minute. It bites in every seed: the scenario asks for
+# more than that within its first minute, so FLOWii answers 429 (every other time without
+# Retry-After) until its window frees, and the runs it ends are followed by the next ones, as
+# a schedule would start them.
+QUOTA_PER_MINUTE = 60
+# The shop is smaller than the demo's (which makes 500 to 800 FLOWii requests here: ten
+# minutes or more at 60 a minute), so that the scenario stays a few minutes long: the
+# quota is the issue's, the data is what shrinks.
+SCENARIO_SEED = {"customers": 12, "orders": 40}
 KILLS = 3
 HOOK_KILL = 2  # the kill that lands between FLOWii's answer and the link being saved
 NEW_ORDERS = 15  # taken by the shop when an orders run finished before its kill
@@ -86,8 +90,8 @@ MAX_RUNS = 4  # the "few" runs after the kills
 QUOTA_PAUSE = 10  # seconds between a run the quota ended and the next
 # The settling grace the runs here use (CONNECTOR_SETTLE_AFTER_SECONDS, 120 s in production).
 SETTLE_AFTER = float(os.environ.get("CONNECTOR_SETTLE_AFTER_SECONDS", "5"))
-SCENARIO_DEADLINE = 170  # seconds
-PROCESS_TIMEOUT = 150
+SCENARIO_DEADLINE = 480  # seconds
+PROCESS_TIMEOUT = 300  # a run may wait out FLOWii's quota window several times
 
 # One run in a process of its own against the test's database, with the clients above (the
 # `sync` command builds its clients from the settings, with production timeouts). With a
@@ -383,9 +387,9 @@ def kill_during_orders_export(deployment, servers, rng, eligible_count, number):
         proc = deployment.start("orders")
         aim = f"after {target} requests"
         while proc.poll() is None and requests_served(*servers) - baseline < target:
-            assert time.monotonic() - started < 90, (
+            assert time.monotonic() - started < 240, (
                 f"seed {SEED}, kill {number}: the orders run made fewer than {target} "
-                "requests in 90 s"
+                "requests in 240 s"
             )
             time.sleep(0.002)
         if proc.poll() is None:
@@ -453,6 +457,21 @@ def describe(result: dict) -> str:
     )
 
 
+def reseed_smaller(*servers) -> None:
+    """Both simulators back to the demo seed with SCENARIO_SEED's counts. They build their
+    data with `sandbox.seed.build_seed` on every reset (as the benchmark sizes them too); the
+    counts are in place for these resets only, so the next one is the plain demo again."""
+    original = seed_module.build_seed
+    seed_module.build_seed = lambda size="small", **counts: original(
+        size, **{**SCENARIO_SEED, **counts}
+    )
+    try:
+        for server in servers:
+            control(server, "reset", {"seed": "default"})
+    finally:
+        seed_module.build_seed = original
+
+
 @pytest.fixture(scope="module")
 def aftermath(_woo_server, _flowii_server, tmp_path_factory):
     """Plays the scenario once: catalogue import, three kills during orders exports, then
@@ -460,8 +479,7 @@ def aftermath(_woo_server, _flowii_server, tmp_path_factory):
     # The session's servers (the per-test fixtures cannot serve a module-wide scenario),
     # put back to the seed here and again at the end.
     woo_server, flowii_server = servers = (_woo_server, _flowii_server)
-    for server in servers:
-        control(server, "reset", {"seed": "default"})
+    reseed_smaller(*servers)
     chaos_off(*servers)
     rng = random.Random(SEED)
     deployment = Deployment(tmp_path_factory.mktemp("chaos"))
@@ -607,7 +625,7 @@ def buyer_partner(aftermath: Aftermath, order: dict) -> int | None:
 
 def test_every_eligible_order_is_in_flowii_once_or_waits_for_the_operator(aftermath):
     history, eligible = aftermath.history, aftermath.eligible
-    assert len(eligible) > 50, history
+    assert len(eligible) >= 25, history
     by_symbol = defaultdict(list)
     for doc in aftermath.documents:
         by_symbol[variable_symbol(doc)].append(doc)

@@ -304,6 +304,16 @@ def test_a_server_that_ignores_the_page_number_is_not_read_forever():
 
 
 @responses.activate
+def test_a_good_that_moved_on_a_page_while_the_list_was_read_comes_once():
+    token_answer(responses, "t1")
+    responses.get(BASE + "/goods", json=listing(1, 2, 3, next_page=1))
+    responses.get(BASE + "/goods", json=listing(3, 4, 5, next_page=2))  # 3 moved on a page
+    responses.get(BASE + "/goods", json=listing(6))
+    assert [g["id"] for g in make_client().goods()] == [1, 2, 3, 4, 5, 6]
+    assert len(responses.calls) == 4
+
+
+@responses.activate
 def test_filters_go_as_unix_seconds_and_combine():
     token_answer(responses, "t1")
     responses.get(BASE + "/goods", json=listing())

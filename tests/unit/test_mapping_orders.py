@@ -17,7 +17,9 @@ from connector.mapping.orders import (
     VAT_TOLERANCE,
     OrderChoices,
     flowii_totals,
+    for_partner,
     map_order,
+    maturity_days,
     variable_symbol,
 )
 from connector.mapping.refusals import Refusal
@@ -655,6 +657,39 @@ def test_issue_date_is_the_shops_local_date_and_maturity_follows():
         GOODS,
     )
     assert later.maturity == later.issue_date
+
+
+@pytest.mark.parametrize(
+    ("partner_days", "setting_days", "days"),
+    [
+        (30, 14, 30),  # the partner's own days win
+        (1, 14, 1),
+        (0, 14, 14),  # FLOWii's 0: the partner has none of its own
+        (None, 14, 14),  # the partner's detail was not read
+        (-5, 14, 14),
+        ("30", 14, 14),  # not a whole number as FLOWii sends it
+        (30.0, 14, 14),
+        (True, 14, 14),
+        (0, 0, 0),  # due the day it is issued
+        (None, None, 0),
+        (45, 0, 45),
+    ],
+)
+def test_maturity_is_the_partners_days_to_pay_else_the_setting(partner_days, setting_days, days):
+    assert maturity_days(partner_days, setting_days) == days
+
+
+def test_the_partner_found_sets_the_partner_and_the_maturity_from_the_issue_date():
+    received = mapped(build_order([coffee()]))["received"]  # 14 days from the setting
+    assert received.maturity == datetime(2026, 3, 15)
+    own = for_partner(received, 77, 30, CHOICES.maturity_days)
+    assert (own.partner_id, own.issue_date, own.maturity) == (
+        77,
+        datetime(2026, 3, 1),
+        datetime(2026, 3, 31),
+    )
+    assert for_partner(received, 77, 0, CHOICES.maturity_days).maturity == datetime(2026, 3, 15)
+    assert own.items == received.items and own.delivery_date == received.delivery_date
 
 
 def test_a_date_with_a_zone_or_none_is_refused():
