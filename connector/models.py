@@ -535,3 +535,22 @@ class DeliveredOrder(models.Model):
 
     def __str__(self):
         return f"order {self.shop_order_id} ({self.topic})"
+
+
+class PreviewProgress(models.Model):
+    """How far a preview has got, by its django-q task: its run counts its progress in a
+    database thrown away afterwards (connector/preview_db.py), which the preview's page cannot
+    read, so the task copies the latest figures here every second. Deleted when the preview
+    ends; a row a stopped worker left behind is purged by age (connector/preview_progress.py)."""
+
+    task = models.CharField(max_length=32, primary_key=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("preview progress")
+
+    def __str__(self):
+        return f"preview {self.task}: {self.done} / {self.total}"

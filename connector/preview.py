@@ -4,7 +4,8 @@ adapter), on a database thrown away afterwards (preview_db.py). What it would do
 from that run's log and kept writes (preview_report.py) before anything is thrown away.
 
 Nothing is written to the shop, to FLOWii or to the connector's tables: the only trace is
-the report, kept as the django-q task's result."""
+the report, kept as the django-q task's result (and, while it runs, how far it has got:
+preview_progress.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import logging
 import threading
 import time
 
+from django.dispatch import receiver
 from django.utils import timezone
+from django_q.signals import pre_execute
 
 from . import flowii as flowii_api
-from . import preview_db
+from . import preview_db, preview_progress
 from . import woocommerce as woo_api
 from .clients import NotConfigured, build_clients
 from .http import DryRun, RemoteError
@@ -49,6 +52,9 @@ PREVIEWS = (
     SyncRun.Kind.HISTORIC_ORDERS,
 )
 TASK = "connector.preview.preview_task"
+# The id of the task this worker is running (django-q does not hand a task its own id; the
+# preview's page finds its progress by it).
+_running = threading.local()
 
 
 def full_run(kind: str) -> bool:
@@ -87,10 +93,11 @@ def refusal(kind: str) -> str | None:
     return busy_message(kind)
 
 
-def preview(kind: str, clients=None) -> dict:
+def preview(kind: str, clients=None, task_id: str | None = None) -> dict:
     """What the button `kind` would do, as a report (JSON, see preview_report.build), with
     its `status` and, if it could not run, `reason_code`/`reason_params`. RunRefused while
-    a run of the same kind is going on."""
+    a run of the same kind is going on. With `task_id`, how far it has got is kept in that
+    task's PreviewProgress row while it runs (gone when it returns)."""
     kind = SyncRun.Kind(kind)
     if kind not in PREVIEWS:
         raise ValueError(f"no preview for {kind!r}")
@@ -106,13 +113,20 @@ def preview(kind: str, clients=None) -> dict:
         woo, flowii = clients or dry_clients(settings)
     except NotConfigured as problem:
         return {**head, **_failed(problem)}
+    relay = preview_progress.Relay(task_id) if task_id else None
     try:
-        outcome = rehearse(kind, woo, flowii)
+        if relay:
+            relay.begin()
+        outcome = rehearse(kind, woo, flowii, relay)
         writes = outcome["writes"]
         where = places()
+        if relay:
+            relay.reporting()
         old = _old_values(woo, flowii, to_update(outcome["lines"], writes, where))
         report = build(outcome["lines"], writes, old, outcome["counts"], where)
     finally:
+        if relay:
+            relay.clear()
         if clients is None:
             woo.close()
             flowii.close()
@@ -145,18 +159,29 @@ def _failed(problem) -> dict:
     }
 
 
-def rehearse(kind: str, woo, flowii) -> dict:
+def rehearse(kind: str, woo, flowii, relay: preview_progress.Relay | None = None) -> dict:
     """The action's run with `woo` and `flowii` in dry-run mode, on a database thrown away:
-    its log `lines` (preview_report.Line), the `writes` it kept, its counts and outcome."""
-    outcome = thrown_away(lambda: _run(kind, woo, flowii))
+    its log `lines` (preview_report.Line), the `writes` it kept, its counts and outcome.
+    `relay` is told its progress, and writes it to the real database every second."""
+    note = relay.note if relay else None
+    outcome = thrown_away(
+        lambda: _run(kind, woo, flowii, note), meanwhile=relay.write if relay else None
+    )
     outcome["writes"] = woo.http.dry_run.writes + flowii.http.dry_run.writes
     return outcome
 
 
-def _run(kind, woo, flowii) -> dict:
+def _run(kind, woo, flowii, on_progress=None) -> dict:
     """The run itself (in the scratch database's thread); what the report needs is read
     before its writes are thrown away."""
-    result = runner.run(kind, SyncRun.Trigger.BUTTON, full_run(kind), (woo, flowii), preview=True)
+    result = runner.run(
+        kind,
+        SyncRun.Trigger.BUTTON,
+        full_run(kind),
+        (woo, flowii),
+        preview=True,
+        on_progress=on_progress,
+    )
     lines = [
         Line(row.level, row.code, row.params or {}, row.kind, row.shop_id, row.flowii_id)
         for row in SyncLog.objects.filter(run=result).order_by("pk")
@@ -193,11 +218,17 @@ def _old_values(woo, flowii, wanted: dict) -> dict:
     return found
 
 
+@receiver(pre_execute, dispatch_uid="connector.preview.task_id")
+def _note_task_id(sender, func=None, task=None, **kwargs):
+    """Before each task a worker runs: the preview's own id, for its progress row."""
+    _running.id = (task or {}).get("id") if func is preview_task else None
+
+
 def preview_task(kind: str) -> dict:
-    """The django-q task: the report is its result. A refusal is a report too (the page
-    says it)."""
+    """The django-q task: the report is its result, how far it has got is in the row of its
+    task id meanwhile. A refusal is a report too (the page says it)."""
     try:
-        return preview(kind)
+        return preview(kind, task_id=getattr(_running, "id", None))
     except RunRefused as exc:
         return {"kind": str(kind), **_failed(RunRefused(words("preview.refused", reason=str(exc))))}
 
@@ -209,4 +240,5 @@ def start(kind: str) -> str:
     busy = refusal(kind)
     if busy:
         raise RunRefused(busy)
+    preview_progress.purge()
     return async_task(TASK, str(SyncRun.Kind(kind)), group="connector-preview")

@@ -61,9 +61,15 @@ def _exists(db: sqlite3.Connection, table: str) -> bool:
     return found.fetchone() is not None
 
 
-def thrown_away(work: Callable[[], T]) -> T:
+def thrown_away(
+    work: Callable[[], T], meanwhile: Callable[[], None] | None = None, every: float = 1.0
+) -> T:
     """`work()` in a thread whose database is a scratch one; its result, or what it raised.
-    Whatever `work` writes is gone when this returns, so it reads what it needs before."""
+    Whatever `work` writes is gone when this returns, so it reads what it needs before.
+
+    `meanwhile()` is called in the caller's thread, on the caller's (the real) database,
+    every `every` seconds while `work` runs: what `work` wants kept (its progress) can only
+    be written from here."""
     source = connections[DEFAULT_DB_ALIAS]
     settings = dict(source.settings_dict)
     folder = None
@@ -87,9 +93,15 @@ def thrown_away(work: Callable[[], T]) -> T:
 
     thread = threading.Thread(target=body, name=THREAD, daemon=True)
     thread.start()
-    thread.join()
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        thread.join(timeout=every if meanwhile else None)
+        while thread.is_alive():
+            meanwhile()
+            thread.join(timeout=every)
+    finally:
+        # Not while the work still uses it (the caller was interrupted: a task's timeout).
+        if folder and not thread.is_alive():
+            shutil.rmtree(folder, ignore_errors=True)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import preview as previews
 from ..http import made_up_id
-from ..models import Link, SyncRun
+from ..models import Link, PreviewProgress, SyncRun
+from ..preview_progress import REPORT, percent
 from ..preview_report import shown_ids
 from ..sync.locks import RunRefused
 from ..wording import render, words
@@ -41,6 +42,10 @@ LINKED_BY = {
     "document": _("by its FLOWii document"),
 }
 KIND_NAMES = dict(Link.Kind.choices)
+# The preview's own step after its run (preview_progress.REPORT).
+REPORT_WORDS = _("the report: the records to update, as they are now")
+# Before the run knows how many records there are (it reads the lists first).
+READING_WORDS = _("reading the shop and FLOWii")
 
 
 def action_label(kind: str) -> str:
@@ -96,11 +101,33 @@ def page_view(request, kind, task_id):
         "run_url": reverse("admin:connector_syncrun_start", args=[kind]),
         "sync_url": reverse("admin:connector_syncrun_changelist"),
     }
+    if task is None:
+        context["progress"] = progress(PreviewProgress.objects.filter(task=task_id).first())
+    else:  # ended: its row is gone already, unless its worker was stopped at the very end
+        PreviewProgress.objects.filter(task=task_id).delete()
     if task is not None and not task.success:
         context["problem"] = words("preview.failed", error=_last_line(task.result))
     elif task is not None:
         context.update(shown(task.result))
     return TemplateResponse(request, "admin/connector/preview.html", context)
+
+
+def progress(row: PreviewProgress | None) -> dict | None:
+    """The waiting page's bar, as the Synchronisation page's live panel draws a run's: how
+    full, "done / total" and what it is doing now. None while the task waits for the worker."""
+    if row is None:
+        return None
+    from .sync import PROGRESS_WORDS
+
+    label = REPORT_WORDS if row.label == REPORT else PROGRESS_WORDS.get(row.label, row.label)
+    if not row.total:
+        return {"done": row.done, "total": 0, "percent": 0, "words": str(label or READING_WORDS)}
+    return {
+        "done": row.done,
+        "total": row.total,
+        "percent": percent(row.done, row.total),
+        "words": f"{row.done} / {row.total}" + (f" · {label}" if label else ""),
+    }
 
 
 def _last_line(result) -> str:

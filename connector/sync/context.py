@@ -42,6 +42,9 @@ class RunContext:
         self._total = 0
         self._label = ""
         self._last_flush = 0.0
+        # Told each progress report as (done, total, label): a preview's run, whose own
+        # progress is written to a database thrown away (connector/preview_progress.py).
+        self.on_progress = None
         self._seen: dict[str, datetime] = {}
         self._failed_at: dict[str, datetime] = {}
         self._read_at: dict[str, datetime] = {}
@@ -77,6 +80,8 @@ class RunContext:
             self._done += step
             if label is not None:
                 self._label = str(label)[:200]
+            if self.on_progress is not None:  # under the lock: the latest figures win
+                self.on_progress(self._done, self._total, self._label)
         self._maybe_flush()
 
     # -- log ----------------------------------------------------------------------

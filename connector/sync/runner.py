@@ -63,18 +63,28 @@ def run(
     clients=None,
     order_id: int | None = None,
     preview: bool = False,
+    on_progress=None,
 ):
     """Runs `kind` to its end and returns the finished SyncRun. Raises RunRefused at once
     when a run holding one of the same locks is going on. `order_id` goes with "resend".
     `preview` (connector/preview.py: clients that write nothing, a scratch database): no
-    lock is taken, as nothing is written, and no alert is sent."""
+    lock is taken, as nothing is written, and no alert is sent. `on_progress(done, total,
+    label)` is told each progress report (a preview's, whose database is thrown away)."""
     # A worker has no request to take a language from: the log and the run's reason are
     # written in the one set for the installation.
     with translation.override(django_settings.LANGUAGE_CODE):
-        return _run(kind, trigger, full, clients, order_id, preview)
+        return _run(kind, trigger, full, clients, order_id, preview, on_progress)
 
 
-def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None, preview=False):
+def _run(
+    kind: str,
+    trigger: str,
+    full: bool,
+    clients,
+    order_id: int | None,
+    preview=False,
+    on_progress=None,
+):
     kind = SyncRun.Kind(kind)
     streams = STREAMS_OF[kind]
     if clients is None and Settings.load().unreadable_secrets:
@@ -106,6 +116,7 @@ def _run(kind: str, trigger: str, full: bool, clients, order_id: int | None, pre
     settings = Settings.load()
     ctx = RunContext(run, settings, full=full)
     ctx.order_id = order_id
+    ctx.on_progress = on_progress
     # What the record says if the process is stopped in the middle (SystemExit, Ctrl-C).
     status, reason = SyncRun.Status.FAILED, words("run.interrupted")
     try:

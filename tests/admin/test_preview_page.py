@@ -1,6 +1,7 @@
 """The preview pages through Django's test client, against the simulated shop and FLOWii:
-the Preview buttons, who may press them, the waiting page, the report (English and Slovak)
-and the button to do it; a preview writes nothing, and is refused while its kind runs."""
+the Preview buttons, who may press them, the waiting page with its progress bar, the report
+(English and Slovak) and the button to do it; a preview writes nothing, and is refused while
+its kind runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from connector.models import RunLock, SyncRun
+from connector.models import PreviewProgress, RunLock, SyncRun
+from connector.preview_progress import REPORT
 from sandbox.configure import configure_for_sandbox
 from tests.admin.helpers import messages_of, staff
 
@@ -136,3 +138,52 @@ def test_a_preview_that_broke_says_so_on_its_page(client):
     page = client.get(f"{SYNC_URL}preview/products/{'0' * 32}/").content.decode()
     assert 'data-state="failed"' in page
     assert "The preview could not finish: RuntimeError: the shop went away" in page
+
+
+def test_the_waiting_page_shows_how_far_the_preview_has_got(client):
+    from django_q.models import Task
+
+    staff(client, "view_syncrun", "run_sync")
+    task_id = "1" * 32
+    url = f"{SYNC_URL}preview/products/{task_id}/"
+    page = client.get(url).content.decode()
+    assert 'id="connector-preview-queued"' in page and 'role="progressbar"' not in page
+
+    PreviewProgress.objects.create(task=task_id)  # the task has begun, nothing counted yet
+    page = client.get(url).content.decode()
+    assert 'id="connector-preview-queued"' not in page
+    assert 'aria-valuenow="0"' in page and 'style="width: 0%"' in page
+    assert "reading the shop and FLOWii" in page
+    assert (
+        "číta sa obchod a FLOWii"
+        in client.get(url, headers={"accept-language": "sk"}).content.decode()
+    )
+
+    PreviewProgress.objects.filter(task=task_id).update(done=120, total=480, label="products")
+    page = client.get(url).content.decode()
+    assert 'data-state="waiting"' in page and 'http-equiv="refresh"' in page
+    bar = re.search(r'<div class="connector-bar connector-bar-running"[^>]*>', page).group(0)
+    assert 'aria-valuenow="120"' in bar and 'aria-valuemax="480"' in bar
+    assert 'class="connector-bar-fill" style="width: 25%"' in page
+    assert '<span class="connector-progress-text">120 / 480 · products</span>' in page
+    slovak = client.get(url, headers={"accept-language": "sk"}).content.decode()
+    assert "120 / 480 · produkty" in slovak
+
+    PreviewProgress.objects.filter(task=task_id).update(done=480, label=REPORT)
+    page = client.get(url).content.decode()
+    assert "480 / 480 · the report: the records to update, as they are now" in page
+    assert 'style="width: 100%"' in page
+
+    Task.objects.create(  # the result is there: the report, and the row is gone
+        id=task_id,
+        name="preview",
+        func="connector.preview.preview_task",
+        args=("products",),
+        result="RuntimeError: the shop went away",
+        started=timezone.now(),
+        stopped=timezone.now(),
+        success=False,
+    )
+    page = client.get(url).content.decode()
+    assert 'data-state="failed"' in page and 'role="progressbar"' not in page
+    assert PreviewProgress.objects.count() == 0

@@ -1,8 +1,11 @@
 """The preview in a real browser (Chromium, headless): press Preview beside "Import all
 products" on the Synchronisation page, read what it would do, see that neither simulator was
-written to, then do it from the preview page and find the run doing what was listed."""
+written to, then do it from the preview page and find the run doing what was listed; and
+the waiting page's bar while a preview runs as in the worker."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django_q.conf import Conf
@@ -57,3 +60,63 @@ def test_preview_products_then_do_it(
     linked_now = SyncLog.objects.filter(run=run, code__in=["product.linked", "category.linked"])
     assert (made.count(), linked_now.count()) == (created, linked)
     assert writes(woo_server)  # the real action did write
+
+
+def test_the_waiting_page_shows_the_bar_of_a_preview_running_in_the_worker(
+    admin_page, live_server, woo_server, flowii_server
+):
+    """The preview runs in another thread, as in the worker, slowed down by the simulators;
+    the page, refreshing itself, shows its bar with the figures and then the report."""
+    import threading
+    import uuid
+
+    import requests
+    from django.db import connection
+    from django.utils import timezone
+    from django_q.models import Task
+
+    from connector import preview as previews
+    from connector.models import PreviewProgress
+
+    page = admin_page
+    configure_for_sandbox(woo_server.url, flowii_server.url)
+    for server in (woo_server, flowii_server):
+        answer = requests.post(f"{server.url}/__sandbox__/faults", json={"latency_ms": 150})
+        assert answer.ok, answer.text
+        server.service.stats.clear()
+    task_id = uuid.uuid4().hex
+
+    def worker():
+        try:
+            started = timezone.now()
+            report = previews.preview("products", task_id=task_id)
+            Task.objects.create(  # as the cluster keeps the task's result
+                id=task_id,
+                name="preview",
+                func=previews.TASK,
+                args=("products",),
+                result=report,
+                started=started,
+                stopped=timezone.now(),
+                success=True,
+            )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    try:
+        page.goto(f"{live_server.url}{SYNC}preview/products/{task_id}/")
+        bar = page.locator("#connector-preview-progress [role='progressbar']")
+        # The goods FLOWii has, counted up (the page reloads itself meanwhile).
+        expect(bar).to_have_attribute("aria-valuemax", re.compile(r"^[1-9]\d*$"), timeout=20000)
+        text = page.locator("#connector-preview-progress .connector-progress-text")
+        expect(text).to_have_text(re.compile(r"^\d+ / [1-9]\d* · products$"))
+        expect(page.locator("#connector-preview")).to_have_attribute(
+            "data-state", "ready", timeout=30000
+        )
+    finally:
+        thread.join(timeout=60)
+    assert int(page.locator("#connector-preview-count-created").inner_text()) > 0
+    assert PreviewProgress.objects.count() == 0
+    assert writes(woo_server) == {} and writes(flowii_server) == {}

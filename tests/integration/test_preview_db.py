@@ -1,6 +1,7 @@
 """The database a preview runs on (connector/preview_db.py): its run sees the connector's
 rows as they are, writes as it likes, and nothing of that is left; what it raises comes back.
-Both ways of copying SQLite: page by page (backup API) and, inside a transaction, by rows."""
+Both ways of copying SQLite: page by page (backup API) and, inside a transaction, by rows;
+and what the caller does meanwhile, on its own database."""
 
 from __future__ import annotations
 
@@ -44,4 +45,27 @@ def test_what_the_work_raises_comes_back_and_nothing_is_kept():
 
     with pytest.raises(ValueError, match="stop"):
         thrown_away(fails)
+    assert Link.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_meanwhile_runs_in_the_callers_thread_on_the_real_database_while_the_work_runs():
+    started, release = threading.Event(), threading.Event()
+    seen = []
+
+    def slow():
+        Link.objects.create(kind=Link.Kind.PRODUCT, shop_id="9", flowii_id=90)
+        started.set()
+        release.wait(10)
+        return "done"
+
+    def meanwhile():
+        # The caller's database: the work's row is not there, the caller's thread is this one.
+        seen.append((threading.current_thread().name, Link.objects.count()))
+        if len(seen) == 3:
+            release.set()
+
+    assert thrown_away(slow, meanwhile=meanwhile, every=0.05) == "done"
+    assert started.is_set() and len(seen) >= 3
+    assert set(seen) == {(threading.current_thread().name, 0)}
     assert Link.objects.count() == 0

@@ -1,6 +1,7 @@
 """The preview on PostgreSQL, where its run's writes stay in a transaction that is rolled
 back (on SQLite it works on a copy): against the simulators over real HTTP, in a process of
-its own on a fresh database, it writes nothing anywhere and says what the run then does."""
+its own on a fresh database, it writes nothing anywhere and says what the run then does; its
+progress rows go to the real database meanwhile, and none is left."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 call_command("migrate", verbosity=0)
-from connector.models import SyncRun
+from connector import preview_progress
+from connector.models import PreviewProgress, SyncRun
 from connector.preview import preview
 from connector.sync.runner import run
 from sandbox.base import RunningServer
@@ -48,6 +50,18 @@ def writes(server):
     return {k: n for k, n in counted.items() if n and not k.startswith("GET ") and k != "POST /token"}
 
 
+# The progress rows as the preview writes them, read back from the real database.
+written = []
+relayed = preview_progress.Relay.write
+
+
+def write(relay):
+    relayed(relay)
+    row = PreviewProgress.objects.filter(task=relay.task_id).values_list("done", "total", "label")
+    written.append(list(row.first() or []))
+
+
+preview_progress.Relay.write = write
 found = {}
 with RunningServer(WooCommerceSimulator(seed="default")) as woo, RunningServer(
     FlowiiSimulator(seed="default")
@@ -57,8 +71,10 @@ with RunningServer(WooCommerceSimulator(seed="default")) as woo, RunningServer(
         woo.service.stats.clear()
         flowii.service.stats.clear()
         before = rows()
-        report = preview(kind)
+        written.clear()
+        report = preview(kind, task_id="d" * 32)
         found[kind] = {
+            "progress": list(written),
             "status": report["status"],
             "same_rows": rows() == before,
             "writes": [writes(woo), writes(flowii)],
@@ -88,6 +104,11 @@ def test_a_preview_on_postgresql_writes_nothing_and_matches_the_run():
     for kind in ("products", "customers"):
         assert found[kind]["status"] == "succeeded"
         assert found[kind]["same_rows"] is True  # rolled back: no row of any table changed
+        # Its progress was written to the real database beside the rolled-back transaction,
+        # from the start to the report's step, and deleted at the end (same_rows above).
+        progress = found[kind]["progress"]
+        assert progress[0] == [0, 0, ""] and progress[-1][2] == "preview-report"
+        assert progress[-1][0] == progress[-1][1] > 0
         assert found[kind]["writes"] == [{}, {}]  # neither simulator was written to
         assert found[kind]["preview"]["created"] > 0
         assert found[kind]["counts"] == found[kind]["run_counts"]
