@@ -327,6 +327,14 @@ class WooCommerceSimulator(SimulatedService):
             return json_response({"trust_forwarded_proto": self.trust_forwarded_proto})
         if action == "webhooks":
             return self.webhooks.control(request)
+        if action == "order" and request.method == "POST":
+            # A shopper checks out: a guest order of one published product, paid by bank
+            # transfer, sent by courier, made as the REST API makes one (so webhooks fire).
+            with self.lock:
+                order = self._shopper_order(request.json() or {})
+            if order is None:
+                return json_response({"error": "the shop has no published simple product"}, 409)
+            return json_response(sales.render_order(self.shop, order, 2), 201)
         if action == "dump" and request.method == "GET":
             kind = request.query.get("kind", "")
             state = self._dump(kind)
@@ -334,6 +342,46 @@ class WooCommerceSimulator(SimulatedService):
                 return json_response({"error": f"unknown kind {kind!r}"}, 400)
             return Response(200, json.dumps(state, default=_plain, ensure_ascii=False).encode())
         return None
+
+    def _shopper_order(self, given: dict) -> dict | None:
+        products = [
+            p
+            for p in self.shop.products.values()
+            if p.get("status") == "publish" and p.get("type") == "simple" and p.get("regular_price")
+        ]
+        if not products:
+            return None
+        number = len(self.shop.orders) + 1
+        product = products[number % len(products)]
+        email = str(given.get("email") or f"zakaznik{number}@example.sk")
+        return sales.create_order(
+            self.shop,
+            {
+                "status": "processing",
+                "payment_method": "bacs",
+                "payment_method_title": "Bankový prevod",
+                "billing": {
+                    "first_name": "Nový",
+                    "last_name": f"Zákazník {number}",
+                    "email": email,
+                    "country": "SK",
+                    "city": "Nitra",
+                    "address_1": "Hlavná 1",
+                    "postcode": "94901",
+                },
+                "line_items": [
+                    {"product_id": product["id"], "quantity": int(given.get("quantity") or 1)}
+                ],
+                "shipping_lines": [
+                    {
+                        "method_id": "flat_rate",
+                        "instance_id": "1",
+                        "method_title": "Kuriér",
+                        "total": "3.25",
+                    }
+                ],
+            },
+        )
 
     def _dump(self, kind: str):
         shop = self.shop

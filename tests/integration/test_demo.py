@@ -31,6 +31,8 @@ SYNC_STATE_TABLES = (
     "connector_syncrun",
     "connector_synclog",
     "connector_runlock",
+    "connector_webhookstate",
+    "connector_deliveredorder",
 )
 
 
@@ -390,6 +392,29 @@ def test_an_import_runs_and_a_restart_starts_fresh(tmp_path, demos):
     order_exports = _count(db_path, "connector_orderexport")
     assert exported > 0 and orders > 0 and order_exports > 0
     assert _count(db_path, "connector_link") > 0 and _count(db_path, "connector_bookmark") > 0
+
+    # The webhooks, as the demo's text says: made in the shop from Settings, then a shopper's
+    # checkout is in FLOWii within seconds, with no run started by anyone.
+    settings_url = f"{demo.base}/admin/connector/settings/"
+    made = session.post(
+        f"{settings_url}webhooks/create/",
+        data={"csrfmiddlewaretoken": _csrf(session, f"{settings_url}1/change/")},
+        headers={"Referer": settings_url},
+        timeout=10,
+    )
+    assert made.status_code == 200
+    shop_url = f"http://127.0.0.1:{demo.woo_port}/__sandbox__"
+    hooks = requests.get(f"{shop_url}/webhooks", timeout=5).json()["webhooks"]
+    assert sorted(h["topic"] for h in hooks) == ["order.created", "order.updated"], hooks
+    created = f"http://127.0.0.1:{demo.flowii_port}/__sandbox__/created"
+    before = len(requests.get(created, timeout=5).json()["documents"])
+    order = requests.post(f"{shop_url}/order", json={}, timeout=5).json()
+    deadline, documents = time.monotonic() + 5, []
+    while time.monotonic() < deadline and len(documents) <= before:
+        documents = requests.get(created, timeout=5).json()["documents"]
+        time.sleep(0.2)
+    assert len(documents) == before + 1, demo.output
+    assert documents[-1]["attributes"]["variable-symbol"] == str(order["number"])
     assert demo.stop() == 0
 
     # Started again: new simulators, and nothing of the connector's that pointed at the old.

@@ -216,3 +216,24 @@ def test_a_reset_shop_has_no_webhooks(api, woo_empty):
     requests.post(f"{woo_empty.url}/__sandbox__/reset", json={"seed": "empty"}, timeout=10)
     assert api.get("webhooks").json() == []
     assert settled(woo_empty)["switches"]["copies"] == 1
+
+
+def test_a_shopper_order_is_made_as_the_rest_api_makes_one_and_announced(woo_server):
+    api = Api(woo_server)
+    with Receiver() as receiver:
+        hook = make_hook(api, receiver.url)
+        settled(woo_server)
+        answer = requests.post(f"{woo_server.url}/__sandbox__/order", json={}, timeout=10)
+        assert answer.status_code == 201, answer.text
+        order = answer.json()
+        assert order["status"] == "processing" and order["payment_method"] == "bacs"
+        assert order["billing"]["email"] and len(order["line_items"]) == 1
+        assert [s["method_id"] for s in order["shipping_lines"]] == ["flat_rate"]
+        assert api.get(f"orders/{order['id']}").json()["total"] == order["total"]
+        settled(woo_server)
+        delivered = [
+            json.loads(r["body"]) for r in receiver.received
+            if r["headers"].get("X-WC-Webhook-Topic") == "order.created"
+        ]  # fmt: skip
+        assert [d["id"] for d in delivered] == [order["id"]]
+        assert receiver.received[-1]["headers"]["X-WC-Webhook-ID"] == str(hook["id"])

@@ -122,6 +122,8 @@ class Command(BaseCommand):
                 f"  WooCommerce: {sandbox.woocommerce_url}/wp-json/wc/v3/ (simulated)\n"
                 f"  FLOWii:      {sandbox.flowii_url} (simulated)\n"
                 f"  Logs:        {log_path} (worker and web server)\n"
+                '  Webhooks:    press "Create the webhooks" in Settings, then check out as a\n'
+                f"               shopper: curl -X POST {sandbox.woocommerce_url}/__sandbox__/order\n"
                 "Press Ctrl-C to stop everything.\n"
             )
             self.stdout.flush()
@@ -208,7 +210,18 @@ def start_fresh() -> dict[str, int]:
     cleared, by name, where there was any."""
     from django_q.models import OrmQ
 
-    from connector.models import Alert, Bookmark, Link, OrderExport, RunLock, SyncLog, SyncRun
+    from connector.models import (
+        Alert,
+        Bookmark,
+        DeliveredOrder,
+        Link,
+        OrderExport,
+        PreviewProgress,
+        RunLock,
+        SyncLog,
+        SyncRun,
+        WebhookState,
+    )
 
     cleared = {}
     with transaction.atomic():
@@ -220,6 +233,10 @@ def start_fresh() -> dict[str, int]:
             ("log lines", SyncLog),
             ("runs", SyncRun),
             ("alerts", Alert),
+            # The new shop has none of the webhooks the last one had, nor their deliveries.
+            ("webhook state", WebhookState),
+            ("announced orders", DeliveredOrder),
+            ("preview progress", PreviewProgress),
             ("queued tasks", OrmQ),
         ):
             count = model.objects.count()
