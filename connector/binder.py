@@ -183,10 +183,12 @@ class Binder:
         """Remembers the partner's `invoice-maturity` on its links (None: it has none)."""
         self._rows().filter(flowii_id=int(flowii_id)).update(days_to_pay=days)
 
-    def days_to_pay(self, flowii_id: int) -> int | None:
-        """The partner's days to pay as last kept on one of its links, or None."""
-        rows = self._rows().filter(flowii_id=int(flowii_id), days_to_pay__isnull=False)
-        return rows.values_list("days_to_pay", flat=True).first()
+    def days_to_pay(self, flowii_ids: Iterable) -> dict[int, int]:
+        """FLOWii id -> the partner's days to pay as last kept on its links, for those of
+        `flowii_ids` that have some kept (one query)."""
+        ids = [int(i) for i in flowii_ids]
+        rows = self._rows().filter(flowii_id__in=ids, days_to_pay__isnull=False)
+        return dict(rows.values_list("flowii_id", "days_to_pay"))
 
     # -- orders: FLOWii's number still to be written to the shop ------------------------
     def pending_write_backs(self, after_pk: int = 0, limit: int = 100) -> list[tuple[int, Binding]]:

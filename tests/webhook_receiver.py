@@ -1,11 +1,31 @@
 """A small HTTP server on loopback that takes the simulated shop's webhook deliveries and
-keeps them (path, headers, raw body), answering with a status the test chooses."""
+keeps them (path, headers, raw body), answering with a status the test chooses; and the
+simulated shop's webhook switches, for the tests that use them."""
 
 from __future__ import annotations
 
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+
+def switches(server, **values) -> dict:
+    """Sets the simulated shop's webhook switches (copies, lose, lose_all, wrong_secret)."""
+    answer = requests.post(f"{server.url}/__sandbox__/webhooks", json=values, timeout=10)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def settled(server, timeout: float = 15.0) -> dict:
+    """The simulated shop's webhook state once nothing waits to be delivered."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = requests.get(f"{server.url}/__sandbox__/webhooks", timeout=10).json()
+        if state["waiting"] == 0 or time.monotonic() > deadline:
+            return state
+        time.sleep(0.02)
 
 
 class Receiver:

@@ -104,6 +104,8 @@ class OrderExporter:
                 except Refusal as refusal:
                     self._failed(order, refusal)
         buyers = self.partners.for_orders([o for o, _r in mapped]) if mapped else {}
+        found = [b for b in buyers.values() if isinstance(b, int)]  # partner ids, not failures
+        days = self.partners.maturities_of(found)
         ready = []
         for order, received in mapped:
             buyer = buyers.get(order["id"])
@@ -112,8 +114,8 @@ class OrderExporter:
             elif isinstance(buyer, RemoteError) or buyer is None:
                 self._failed(order, None, words("orders.buyer_failed", error=buyer))
             else:
-                days = self.partners.maturity_of(buyer)
-                received = for_partner(received, buyer, days, self.choices().maturity_days)
+                own = days[buyer]
+                received = for_partner(received, buyer, own, self.choices().maturity_days)
                 ready.append((order, received))
         self._send(ready)
         write_back(ctx)

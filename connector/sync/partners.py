@@ -18,8 +18,8 @@ API (stable; make ONE book per run: it caches FLOWii's countries and what this r
         FLOWii said the partner is gone (an order refused for it): its buyers are unlinked
         and the next for_orders call finds or creates their partner again.
     book.settle(buyers: list[Buyer]) -> list[int | RemoteError]   (the customers stream)
-    book.maturity_of(partner_id: int) -> int | None
-        The partner's `invoice-maturity` (days to pay) as this run read it in its detail
+    book.maturities_of(partner_ids) -> {partner id: int | None}
+        The partners' `invoice-maturity` (days to pay) as this run read it in their detail
         (matching a buyer, or updating a linked one), else as an earlier run kept it on the
         partner's links; None when never read (a partner just created has none).
 
@@ -28,6 +28,7 @@ Threads do HTTP only; the database, the log and the counts stay in the calling t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from ..binder import Binder, Kind
@@ -114,15 +115,17 @@ class PartnerBook:
         answers.update(zip(wanted, results, strict=True))
         return answers
 
-    def maturity_of(self, partner_id: int):
-        """The partner's days to pay as FLOWii gave them in this run, else as kept on its
-        links when an earlier run read them; None when never read."""
-        if partner_id not in self.maturities:
-            kept = Binder(Kind.CUSTOMER).days_to_pay(partner_id)
-            if kept is None:
-                kept = Binder(Kind.GUEST).days_to_pay(partner_id)
-            self.maturities[partner_id] = kept
-        return self.maturities[partner_id]
+    def maturities_of(self, partner_ids: Iterable[int]) -> dict[int, object]:
+        """Partner id -> its days to pay as FLOWii gave them in this run, else as kept on its
+        links when an earlier run read them, else None (one query per kind of buyer for all
+        the partners this run has not seen yet)."""
+        wanted = {int(p) for p in partner_ids}
+        unknown = wanted - set(self.maturities)
+        if unknown:
+            kept = Binder(Kind.GUEST).days_to_pay(unknown)
+            kept.update(Binder(Kind.CUSTOMER).days_to_pay(unknown))
+            self.maturities.update({p: kept.get(p) for p in unknown})
+        return {p: self.maturities[p] for p in wanted}
 
     def forget(self, partner_id: int) -> None:
         for kind in (Kind.CUSTOMER, Kind.GUEST):

@@ -15,6 +15,7 @@ import requests
 from tests.conftest import _fresh
 from tests.integration.webhook_deployment import Deployment
 from tests.sandbox.test_woocommerce_sim import Api
+from tests.webhook_receiver import settled, switches
 
 pytestmark = pytest.mark.slow
 IN_FLOWII_WITHIN = 5.0  # seconds from the order placed to its document in FLOWii
@@ -50,21 +51,6 @@ def shop(live):
     deployment, woo, flowii, api = live
     switches(woo, copies=1, lose=0, lose_all=False, wrong_secret=False)
     return live
-
-
-def switches(server, **values) -> dict:
-    answer = requests.post(f"{server.url}/__sandbox__/webhooks", json=values, timeout=10)
-    answer.raise_for_status()
-    return answer.json()
-
-
-def settled(server, timeout: float = 15.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        state = requests.get(f"{server.url}/__sandbox__/webhooks", timeout=10).json()
-        if state["waiting"] == 0 or time.monotonic() > deadline:
-            return state
-        time.sleep(0.02)
 
 
 def documents_for(flowii, number: str) -> list[dict]:

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.sandbox.test_woocommerce_sim import Api
-from tests.webhook_receiver import Receiver
+from tests.webhook_receiver import Receiver, settled, switches
 
 SECRET = "s3cret-of-the-test"
 
@@ -23,22 +23,6 @@ SECRET = "s3cret-of-the-test"
 @pytest.fixture
 def api(woo_empty):
     return Api(woo_empty)
-
-
-def switches(server, **values) -> dict:
-    answer = requests.post(f"{server.url}/__sandbox__/webhooks", json=values, timeout=10)
-    answer.raise_for_status()
-    return answer.json()
-
-
-def settled(server, timeout: float = 10.0) -> dict:
-    """The webhook state once nothing waits to be delivered."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = requests.get(f"{server.url}/__sandbox__/webhooks", timeout=10).json()
-        if state["waiting"] == 0 or time.monotonic() > deadline:
-            return state
-        time.sleep(0.02)
 
 
 def signed(body: bytes, secret: str = SECRET) -> str:
