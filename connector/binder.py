@@ -178,18 +178,6 @@ class Binder:
         if flowii_id is not None:
             self._rows().filter(flowii_id=int(flowii_id)).delete()
 
-    # -- buyers: the partner's own days to pay ----------------------------------------------
-    def keep_days_to_pay(self, flowii_id: int, days) -> None:
-        """Remembers the partner's `invoice-maturity` on its links (None: it has none)."""
-        self._rows().filter(flowii_id=int(flowii_id)).update(days_to_pay=days)
-
-    def days_to_pay(self, flowii_ids: Iterable) -> dict[int, int]:
-        """FLOWii id -> the partner's days to pay as last kept on its links, for those of
-        `flowii_ids` that have some kept (one query)."""
-        ids = [int(i) for i in flowii_ids]
-        rows = self._rows().filter(flowii_id__in=ids, days_to_pay__isnull=False)
-        return dict(rows.values_list("flowii_id", "days_to_pay"))
-
     # -- orders: FLOWii's number still to be written to the shop ------------------------
     def pending_write_backs(self, after_pk: int = 0, limit: int = 100) -> list[tuple[int, Binding]]:
         """(row key, binding) of orders whose FLOWii number is not yet on the shop order,
@@ -209,3 +197,25 @@ class Binder:
     def noted(self, shop_ids: Iterable) -> None:
         """The note of these orders was sent (or its failure told): nothing is pending."""
         self._rows().filter(shop_id__in=[str(i) for i in shop_ids]).update(note_pending=False)
+
+
+# -- buyers: the partner's own days to pay, kept on the links of every buyer of a partner ----
+BUYERS = (Kind.CUSTOMER, Kind.GUEST)
+
+
+def keep_days_to_pay(days_by_partner: dict) -> None:
+    """Remembers partners' `invoice-maturity` (FLOWii id -> days, None: none) on their
+    buyers' links, customers and guests alike: one statement per distinct value."""
+    by_days: dict = {}
+    for flowii_id, days in days_by_partner.items():
+        by_days.setdefault(days, []).append(int(flowii_id))
+    for days, ids in by_days.items():
+        Link.objects.filter(kind__in=BUYERS, flowii_id__in=ids).update(days_to_pay=days)
+
+
+def days_to_pay(flowii_ids: Iterable) -> dict[int, int]:
+    """FLOWii id -> the partner's days to pay as kept on its buyers' links, for those of
+    `flowii_ids` that have some kept (one query)."""
+    ids = [int(i) for i in flowii_ids]
+    rows = Link.objects.filter(kind__in=BUYERS, flowii_id__in=ids, days_to_pay__isnull=False)
+    return dict(rows.values_list("flowii_id", "days_to_pay"))

@@ -917,10 +917,6 @@ class DryRun:
                 self.writes.append(Write(http.system, method, path, wire, reply.data))
         return reply
 
-    def count(self) -> int:
-        with self._lock:
-            return len(self.writes)
-
 
 def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:
     """Whether the request may have reached the remote before the connection failed.

@@ -85,12 +85,13 @@ def _webhook_orders_later(count: int) -> None:
     from django.utils import translation
     from django_q.models import Schedule
 
+    from .webhook_queue import EXPORT_TASK
     from .wording import words
 
     if not Schedule.objects.filter(name=WEBHOOK_RETRY_NAME).exists():
         Schedule.objects.create(
             name=WEBHOOK_RETRY_NAME,
-            func="connector.tasks.export_delivered_orders",
+            func=EXPORT_TASK,
             schedule_type=Schedule.ONCE,
             next_run=timezone.now() + WEBHOOK_RETRY_AFTER,
         )

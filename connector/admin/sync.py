@@ -21,6 +21,7 @@ from django_q.models import Schedule
 
 from ..models import Settings, SyncRun
 from ..overview import counts_per_kind, run_name, run_state
+from ..preview_progress import percent as bar_percent
 from ..scheduling import SYNC_NAME
 from ..sync.locks import RunRefused
 from ..tasks import enqueue_sync
@@ -80,7 +81,7 @@ def _when(moment) -> str:
 def run_summary(run: SyncRun) -> dict:
     """What the live panel shows of one run (JSON-able, already in the user's language)."""
     total, done = run.progress_total, run.progress_done
-    percent = min(100, round(100 * done / total)) if total else None
+    percent = bar_percent(done, total)
     label = run.progress_label
     state = run_state(run)
     return {

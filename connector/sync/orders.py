@@ -60,7 +60,7 @@ def _export(ctx, stream: str, **filters) -> None:
         return
     again = exporter.settling.settle_all()
     if again:
-        exporter.export_page(_orders_by_id(ctx, sorted(again, key=int)), settled=True)
+        exporter.export_page(orders_by_id(ctx, sorted(again, key=int)), settled=True)
     page = []
     on_first = lambda *_a: ctx.read_at(stream, ctx.woo.server_time())  # noqa: E731
     statuses = ctx.settings.order_statuses or default_order_statuses()
@@ -78,13 +78,16 @@ def _export(ctx, stream: str, **filters) -> None:
         ctx.warning(words("orders.operator_count", count=count))
 
 
-def _orders_by_id(ctx, ids) -> list[dict]:
+def orders_by_id(ctx, ids, log=None) -> list[dict]:
+    """The shop's orders with these ids, each read fresh; one the shop refuses (gone) is
+    logged with `log` (an error by default: its intent stays, to be seen) and left out."""
+    log = log or ctx.error
     found = []
     for order_id in ids:
         try:
             found.append(ctx.woo.order(int(order_id)))
-        except RecordRefused as error:  # gone from the shop: its intent stays, to be seen
-            ctx.error(words("orders.order_unread", order=order_id, error=error))
+        except RecordRefused as error:
+            log(words("orders.order_unread", order=order_id, error=error))
     return found
 
 

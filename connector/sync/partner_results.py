@@ -3,7 +3,7 @@ and remembered in the book (so the run's later buyers join that partner, or wait
 
 from __future__ import annotations
 
-from ..binder import Binder, Kind
+from ..binder import Binder, keep_days_to_pay
 from ..http import OutcomeUnknown, ends_run
 from ..mapping import partners as mapping
 from ..wording import words
@@ -59,10 +59,13 @@ def record_wave(book, binder: Binder, sent: list[Sent]) -> None:
     binder.bind_many(rows)
     # The days to pay read in this wave's details stay with the links, for the orders of
     # returning buyers (found by their link, their partner not read again).
-    for s in sent:
-        if s.error is None and s.partner_id and s.invoice_maturity is not None:
-            for kind in (Kind.CUSTOMER, Kind.GUEST):
-                Binder(kind).keep_days_to_pay(s.partner_id, _days(s.invoice_maturity))
+    keep_days_to_pay(
+        {
+            s.partner_id: _days(s.invoice_maturity)
+            for s in sent
+            if s.error is None and s.partner_id and s.invoice_maturity is not None
+        }
+    )
     if stop is not None:
         raise stop
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from ..binder import Binder, Kind
+from ..binder import Binder, Kind, days_to_pay
 from ..http import OutcomeUnknown, RemoteError
 from ..mapping import partners as mapping
 from ..mapping.countries import country_ids
@@ -117,13 +117,12 @@ class PartnerBook:
 
     def maturities_of(self, partner_ids: Iterable[int]) -> dict[int, object]:
         """Partner id -> its days to pay as FLOWii gave them in this run, else as kept on its
-        links when an earlier run read them, else None (one query per kind of buyer for all
-        the partners this run has not seen yet)."""
+        links when an earlier run read them, else None (one query for all the partners this
+        run has not seen yet)."""
         wanted = {int(p) for p in partner_ids}
         unknown = wanted - set(self.maturities)
         if unknown:
-            kept = Binder(Kind.GUEST).days_to_pay(unknown)
-            kept.update(Binder(Kind.CUSTOMER).days_to_pay(unknown))
+            kept = days_to_pay(unknown)
             self.maturities.update({p: kept.get(p) for p in unknown})
         return {p: self.maturities[p] for p in wanted}
 

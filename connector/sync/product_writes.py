@@ -84,8 +84,10 @@ def import_page(ctx, run, page) -> None:
                 quiet.append((link.shop_id, good.id, printed, good.sku, None, parent))
     run.binder.bind_many(quiet)  # e.g. the stock attribute unset: nothing for the shop
     unlinked = [i for i in items if i.shop_id is None]
-    for item, shop_id, parent in _shop_products_by_sku(ctx, run, unlinked):
-        other = run.binder.by_shop(shop_id)
+    matched = _shop_products_by_sku(ctx, run, unlinked)
+    holders = run.binder.many_by_shop(shop_id for _item, shop_id, _parent in matched)
+    for item, shop_id, parent in matched:
+        other = holders.get(str(shop_id))
         if other and other.flowii_id != item.good.id:
             params = {"shop_id": shop_id, "other_id": other.flowii_id}
             fail(ctx, run, Refusal("good.sku_linked_elsewhere", **params), item.good)
@@ -215,9 +217,8 @@ def finish(ctx, run, pending: Pending, again=True) -> None:
                 _deleted(ctx, item.good, item.shop_id)
             item.link_to(run, None, None)
             retry.append(item)
-        elif answer == "sku_taken" and created and run.binder.by_shop(holder):
-            other = run.binder.by_shop(holder).flowii_id
-            params = {"shop_id": holder, "other_id": other}
+        elif answer == "sku_taken" and created and (other := run.binder.by_shop(holder)):
+            params = {"shop_id": holder, "other_id": other.flowii_id}
             fail(ctx, run, Refusal("good.sku_linked_elsewhere", **params), item.good)
         elif again and answer == "sku_taken" and created:
             text = words("product.made_meanwhile", **who(item.good), shop_id=holder)

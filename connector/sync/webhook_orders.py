@@ -7,10 +7,10 @@ the scheduled polling still reads every order, and finds any a lost delivery mis
 from __future__ import annotations
 
 from ..dates import parse_utc
-from ..http import RecordRefused
 from ..models import DeliveredOrder, default_order_statuses
 from ..wording import words
 from .order_pages import OrderExporter
+from .orders import orders_by_id
 
 
 def take_waiting() -> list[str]:
@@ -30,12 +30,8 @@ def export_delivered_orders(ctx) -> None:
     start = ctx.settings.new_orders_from
     ctx.progress(total=len(ids), label=words("webhooks.run_label", count=len(ids)))
     orders = []
-    for order_id in ids:
-        try:
-            order = ctx.woo.order(int(order_id))
-        except RecordRefused as error:  # gone from the shop meanwhile: nothing to export
-            ctx.warning(words("orders.order_unread", order=order_id, error=error))
-            continue
+    # One gone from the shop meanwhile has nothing to export: a warning, not an error.
+    for order in orders_by_id(ctx, ids, log=ctx.warning):
         created = parse_utc(order.get("date_created_gmt") or "")
         if order.get("status") not in statuses or (start and created and created < start):
             continue  # changed since the delivery: a later one (or the polling) takes it
